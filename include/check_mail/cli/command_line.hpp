@@ -1,0 +1,29 @@
+#pragma once
+// The program: parse the command line, run the mode, print one result, return the exit code.
+#include <string>
+#include <vector>
+
+#include "check_mail/cli/options.hpp"
+#include "check_mail/modes/mode.hpp"
+
+namespace check_mail::cli {
+
+struct Outcome {
+  std::string text;  // everything for stdout
+  int exit_code = 3;
+};
+
+// Runs a whole check for argv (argv[0] excluded). Never throws. arm_watchdog, when set, is
+// called with the check's timeout once it is known (main() arms a timer from it).
+Outcome run_check(const std::vector<std::string>& args, void (*arm_watchdog)(double seconds) = nullptr);
+
+// The options a mode accepts, in help order: global, mode, thresholds, output.
+std::vector<OptionSpec> mode_option_specs(const modes::ModeDefinition& mode);
+std::vector<OptionSpec> global_option_specs();
+
+// Help texts (also the source of the man page).
+std::string global_help();
+std::string mode_help(const modes::ModeDefinition& mode);
+std::string list_modes();
+
+}  // namespace check_mail::cli

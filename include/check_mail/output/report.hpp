@@ -1,0 +1,70 @@
+#pragma once
+// The plugin's result being assembled (messages by state, long output, perfdata) and its
+// rendering: one status line, perfdata after '|', long output after it; or one JSON document.
+// Rendering follows Centreon's output layer so existing users see the same text.
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "check_mail/output/perfdata.hpp"
+#include "check_mail/output/regex.hpp"
+#include "check_mail/output/status.hpp"
+
+namespace check_mail::output {
+
+// The output options every mode shares (--verbose, --filter-perfdata, ...), already validated.
+struct RenderOptions {
+  bool verbose = false;
+  bool debug = false;
+  bool json = false;
+  bool ignore_perfdata = false;
+  bool ignore_label = false;
+  int range_perfdata = 0;  // 0: as is; 1: drop a "0:" start; 2: no thresholds
+  std::optional<Regex> filter_perfdata;
+  struct Substitution {
+    Regex pattern;
+    std::string replacement;
+    bool global = false;
+  };
+  std::vector<Substitution> change_short_output;
+  std::map<Status, Status> change_exit;
+  Status opt_exit = Status::Unknown;  // state of errors (bad option, failed request, ...)
+  std::string plugin_name;
+  std::string mode_name;
+};
+
+class Report {
+public:
+  // A short message in the status line under its state's label.
+  void add(Status status, std::string message);
+  // A line of long output; debug lines show only with --debug.
+  void add_long(std::string line, bool debug_only = false);
+  void add_perfdata(Perfdata perfdata);
+
+  [[nodiscard]] Status status() const { return status_; }
+  [[nodiscard]] bool has_messages() const;
+
+  struct Rendered {
+    std::string text;
+    int exit_code;
+  };
+  // The normal end of a check.
+  [[nodiscard]] Rendered render(const RenderOptions& options) const;
+  // The end of a check that could not be carried out: a status line with the error under
+  // --opt-exit's state, the long output, no perfdata (as Centreon's option_exit).
+  [[nodiscard]] Rendered render_error(const RenderOptions& options, const std::string& message,
+                                      std::optional<Status> status = std::nullopt) const;
+
+private:
+  Rendered render_as(const RenderOptions& options, Status status, bool with_perfdata, bool force_long) const;
+  std::string status_line(const RenderOptions& options, Status status) const;
+  std::vector<Perfdata> visible_perfdata(const RenderOptions& options) const;
+
+  Status status_ = Status::Ok;
+  std::map<Status, std::vector<std::string>> messages_;
+  std::vector<std::pair<std::string, bool>> long_lines_;
+  std::vector<Perfdata> perfdata_;
+};
+
+}  // namespace check_mail::output

@@ -1,0 +1,223 @@
+#include "check_mail/cli/command_line.hpp"
+
+#include <CLI/CLI.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <set>
+
+#include "check_mail/cli/mode_registry.hpp"
+#include "check_mail/util/strings.hpp"
+#include "check_mail/version.hpp"
+
+namespace check_mail::cli {
+namespace {
+
+using output::Status;
+
+constexpr std::string_view kCentreonPlugin = "apps::smartermail::restapi::plugin";
+
+// The value of --mode (or another option) found by a first pass over argv, before the mode's
+// own options are known.
+std::string prescan(const std::vector<std::string>& args, const std::string& name) {
+  std::string value;
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    const std::string& arg = args[i];
+    if (arg == "--" + name && i + 1 < args.size()) value = args[++i];
+    else if (arg.rfind("--" + name + "=", 0) == 0) value = arg.substr(name.size() + 3);
+  }
+  return value;
+}
+
+bool prescan_flag(const std::vector<std::string>& args, std::initializer_list<std::string_view> names) {
+  return std::any_of(args.begin(), args.end(), [&](const std::string& arg) {
+    return std::find(names.begin(), names.end(), arg) != names.end();
+  });
+}
+
+// Every long name must be known: a clear message instead of CLI11's generic one.
+void reject_unknown_options(const std::vector<std::string>& args, const std::vector<OptionSpec>& specs) {
+  std::set<std::string, std::less<>> known;
+  std::set<char> short_known;
+  for (const OptionSpec& spec : specs) {
+    known.insert(spec.name);
+    known.insert(spec.aliases.begin(), spec.aliases.end());
+    for (char c : spec.short_names) short_known.insert(c);
+  }
+  for (const std::string& arg : args) {
+    if (arg == "--") break;
+    if (arg.rfind("--", 0) == 0) {
+      std::string name = arg.substr(2, arg.find('=') == std::string::npos ? std::string::npos : arg.find('=') - 2);
+      if (!known.count(name)) throw UsageError{"Unknown option '--" + util::sanitize_line(name, 60) + "' (see --help)"};
+    } else if (arg.size() >= 2 && arg[0] == '-' && !std::isdigit(static_cast<unsigned char>(arg[1])) &&
+               !short_known.count(arg[1])) {
+      throw UsageError{"Unknown option '-" + std::string(1, arg[1]) + "' (see --help)"};
+    }
+  }
+}
+
+Options parse(const std::vector<std::string>& args, const std::vector<OptionSpec>& specs) {
+  reject_unknown_options(args, specs);
+  CLI::App app{"check_mail"};
+  app.set_help_flag();
+  app.allow_extras(false);
+  std::vector<std::pair<const OptionSpec*, CLI::Option*>> bound;
+  for (const OptionSpec& spec : specs) {
+    std::string names = "--" + spec.name;
+    for (const std::string& alias : spec.aliases) names += ",--" + alias;
+    for (char c : spec.short_names) names += std::string(",-") + c;
+    CLI::Option* option = spec.value_name.empty() ? app.add_flag(names) : app.add_option(names)->expected(0, 1);
+    option->multi_option_policy(spec.repeatable || spec.value_name.empty() ? CLI::MultiOptionPolicy::TakeAll
+                                                                           : CLI::MultiOptionPolicy::TakeLast);
+    bound.emplace_back(&spec, option);
+  }
+  std::vector<std::string> reversed(args.rbegin(), args.rend());  // CLI11 consumes from the back
+  try {
+    app.parse(reversed);
+  } catch (const CLI::ParseError& e) {
+    throw UsageError{std::string("Command line error: ") + e.what()};
+  }
+  Options options;
+  options.set_defaults(specs);
+  for (const auto& [spec, option] : bound) {
+    if (option->count() == 0) continue;
+    std::vector<std::string> values = option->results();
+    if (values.empty()) values.push_back("");
+    if (spec->value_name.empty()) values = {""};
+    options.set(spec->name, values);
+  }
+  return options;
+}
+
+output::RenderOptions render_options(const Options& options, const std::string& mode) {
+  output::RenderOptions render;
+  render.plugin_name = std::string(kCentreonPlugin);
+  render.mode_name = mode;
+  render.verbose = options.flag("verbose");
+  render.debug = options.flag("debug");
+  render.json = options.flag("output-json");
+  render.ignore_perfdata = options.flag("output-ignore-perfdata");
+  render.ignore_label = options.flag("output-ignore-label");
+  // Read --opt-exit first: the errors below are reported under it.
+  auto opt_exit = output::parse_status(options.get("opt-exit"));
+  if (!opt_exit) throw UsageError{"Unknown value '" + options.get("opt-exit") + "' for --opt-exit."};
+  render.opt_exit = *opt_exit;
+  if (options.given("range-perfdata")) {
+    std::string value = options.get("range-perfdata");
+    if (value.empty()) value = "1";
+    if (value != "0" && value != "1" && value != "2") throw UsageError{"Wrong range-perfdata option '" + value + "'"};
+    render.range_perfdata = value[0] - '0';
+  }
+  if (!options.get("filter-perfdata").empty()) {
+    output::Regex::Error error;
+    render.filter_perfdata = output::Regex::try_compile(options.get("filter-perfdata"), "", &error);
+    if (!render.filter_perfdata) throw UsageError{"Invalid regular expression in --filter-perfdata: " + error.message};
+  }
+  for (const std::string& change : options.all("change-short-output")) {
+    auto parts = util::split(change, '~');
+    std::string flags = parts.size() > 2 ? parts[2] : "";
+    output::Regex::Error error;
+    auto pattern = output::Regex::try_compile(parts[0], flags.find('i') != std::string::npos ? "i" : "", &error);
+    if (!pattern) throw UsageError{"Invalid regular expression in --change-short-output: " + error.message};
+    render.change_short_output.push_back(
+        {std::move(*pattern), parts.size() > 1 ? parts[1] : "", flags.find('g') != std::string::npos});
+  }
+  for (const std::string& change : options.all("change-exit")) {
+    auto parts = util::split(change, '=');
+    auto from = parts.size() == 2 ? output::parse_status(parts[0]) : std::nullopt;
+    auto to = parts.size() == 2 ? output::parse_status(parts[1]) : std::nullopt;
+    if (from && to) render.change_exit[*from] = *to;  // the original ignores malformed pairs too
+  }
+  return render;
+}
+
+double timeout_seconds(const Options& options, const modes::ModeDefinition& mode) {
+  if (!options.given("timeout") || options.get("timeout").empty()) return mode.default_timeout;
+  auto value = util::parse_number(options.get("timeout"));
+  if (!value || *value <= 0 || *value > 3600) throw UsageError{"Wrong --timeout value '" + options.get("timeout") + "' (seconds, up to 3600)."};
+  return *value;
+}
+
+Outcome usage_outcome(const std::string& text) { return {text, 3}; }
+
+Outcome error_outcome(const output::RenderOptions& render, const std::string& message,
+                      std::optional<Status> status = std::nullopt) {
+  output::Report report;
+  auto rendered = report.render_error(render, message, status);
+  return {rendered.text, rendered.exit_code};
+}
+
+Outcome run_mode(const modes::ModeDefinition& mode, const std::vector<std::string>& args,
+                 void (*arm_watchdog)(double)) {
+  output::RenderOptions render;
+  render.plugin_name = std::string(kCentreonPlugin);
+  render.mode_name = std::string(mode.name);
+  output::Report report;
+  try {
+    std::vector<OptionSpec> specs = mode_option_specs(mode);
+    Options options = parse(args, specs);
+    render = render_options(options, std::string(mode.name));
+    if (options.flag("help")) return usage_outcome(mode_help(mode));
+    double timeout = timeout_seconds(options, mode);
+    if (arm_watchdog) arm_watchdog(timeout);
+
+    std::vector<output::CounterGroup> groups = mode.counters();
+    output::CounterSettings settings;
+    auto precision = util::parse_integer(options.get("float-precision"), 0, 20);
+    if (!precision) throw UsageError{"Wrong --float-precision value '" + options.get("float-precision") + "'."};
+    settings.float_precision = static_cast<int>(*precision);
+    if (!options.get("filter-counters").empty()) {
+      output::Regex::Error error;
+      settings.filter_counters = output::Regex::try_compile(options.get("filter-counters"), "", &error);
+      if (!settings.filter_counters) throw UsageError{"Invalid regular expression in --filter-counters: " + error.message};
+    }
+    auto getter = [&](const std::string& name) -> std::optional<std::string> {
+      if (!options.given(name)) return std::nullopt;
+      return options.get(name);
+    };
+    if (auto error = output::read_counter_settings(groups, getter, settings)) throw UsageError{*error};
+
+    modes::ModeRun run{options, report, groups, transport::Deadline::after_seconds(timeout),
+                       render.verbose || render.debug, render.debug};
+    mode.run(run);
+    output::evaluate_counters(groups, settings, report);
+    auto rendered = report.render(render);
+    return {rendered.text, rendered.exit_code};
+  } catch (const UsageError& e) {
+    return error_outcome(render, e.message);
+  } catch (const modes::CheckError& e) {
+    auto rendered = e.has_status() ? report.render_error(render, e.what(), e.status()) : report.render_error(render, e.what());
+    return {rendered.text, rendered.exit_code};
+  } catch (const std::exception& e) {
+    return error_outcome(render, std::string("Internal error: ") + e.what());
+  }
+}
+
+}  // namespace
+
+Outcome run_check(const std::vector<std::string>& args, void (*arm_watchdog)(double)) {
+  output::RenderOptions render;  // plain text, UNKNOWN: errors before a mode is known
+  try {
+    if (prescan_flag(args, {"--version", "-V"})) return usage_outcome(std::string(kProgramName) + " " + kVersion + "\n");
+    std::string plugin = prescan(args, "plugin");
+    if (!plugin.empty() && plugin != kCentreonPlugin)
+      return error_outcome(render, "Unknown plugin '" + util::sanitize_line(plugin, 80) + "': check_mail replaces " +
+                                       std::string(kCentreonPlugin) + " only.");
+    if (prescan_flag(args, {"--list-mode"})) return usage_outcome(list_modes());
+    std::string mode_name = prescan(args, "mode");
+    bool help = prescan_flag(args, {"--help", "-h"});
+    if (mode_name.empty()) {
+      if (help || args.empty()) return usage_outcome(global_help());
+      return error_outcome(render, "Need to specify '--mode' option (see --list-mode).");
+    }
+    const modes::ModeDefinition* mode = find_mode(mode_name);
+    if (!mode)
+      return error_outcome(render, "mode '" + util::sanitize_line(mode_name, 60) +
+                                       "' doesn't exist (use --list-mode option to show available modes).");
+    return run_mode(*mode, args, arm_watchdog);
+  } catch (const std::exception& e) {
+    return error_outcome(render, std::string("Internal error: ") + e.what());
+  }
+}
+
+}  // namespace check_mail::cli

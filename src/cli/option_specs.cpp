@@ -1,0 +1,80 @@
+// The options every mode shares, and the threshold options derived from a mode's counters.
+#include "check_mail/cli/command_line.hpp"
+
+namespace check_mail::cli {
+
+std::vector<OptionSpec> global_option_specs() {
+  const std::string section = "General options";
+  return {
+      {"mode", "MODE", "The check to run (see --list-mode).", "", {}, "", false, false, section},
+      {"plugin", "NAME",
+       "Accepted so Centreon command lines work unchanged: apps::smartermail::restapi::plugin.", "", {}, "", false, false, section},
+      {"list-mode", "", "List the modes and exit.", "", {}, "", false, false, section},
+      {"help", "", "Show help (of the mode, with --mode) and exit.", "", {}, "h", false, false, section},
+      {"version", "", "Show the version and exit.", "", {}, "V", false, false, section},
+      {"timeout", "SECONDS", "The whole check, retries included, ends within this time.", "", {}, "t", false, false, section},
+      {"verbose", "", "Long output: one line per instance, the protocol dialogue with timings.", "", {}, "v", false, false, section},
+      {"debug", "", "Even more long output (requests and decisions; secrets are never shown).", "", {}, "", false, false, section},
+  };
+}
+
+namespace {
+
+std::vector<OptionSpec> output_option_specs() {
+  const std::string section = "Output options";
+  return {
+      {"filter-perfdata", "REGEX", "Only keep the perfdata whose label matches.", "", {}, "", false, false, section},
+      {"filter-counters", "REGEX", "Only evaluate the counters whose label matches (e.g. 'spool-messages').", "", {}, "", false, false, section},
+      {"change-short-output", "PATTERN~REPLACEMENT~FLAGS", "Rewrite the status line (Perl regex substitution; flags g, i).", "", {}, "", true, false, section},
+      {"change-exit", "FROM=TO", "Change an exit state, e.g. CRITICAL=WARNING (repeatable).", "", {}, "", true, false, section},
+      {"opt-exit", "STATE", "State of a check that cannot be carried out (bad option, unreachable API).", "unknown", {}, "", false, false, section},
+      {"range-perfdata", "0|1|2", "Thresholds in perfdata: 0 as is, 1 without a zero start, 2 none.", "", {}, "", false, false, section},
+      {"output-json", "", "Print one JSON document instead of the text output.", "", {}, "", false, false, section},
+      {"output-ignore-perfdata", "", "Leave out the perfdata.", "", {}, "", false, false, section},
+      {"output-ignore-label", "", "Leave out the 'OK: ' / 'CRITICAL: ' labels.", "", {}, "", false, false, section},
+      {"float-precision", "DIGITS", "Digits used when comparing decimal values with thresholds.", "8", {}, "", false, false, section},
+  };
+}
+
+std::vector<OptionSpec> threshold_option_specs(const modes::ModeDefinition& mode) {
+  const std::string section = "Thresholds";
+  std::vector<OptionSpec> specs;
+  for (const output::CounterGroup& group : mode.counters()) {
+    for (const output::Counter& counter : group.counters) {
+      output::ThresholdNames names = output::threshold_names(group, counter);
+      for (std::string level : {"warning", "critical", "unknown"}) {
+        OptionSpec spec;
+        spec.name = level + "-" + names.primary;
+        if (names.alias) spec.aliases.push_back(level + "-" + *names.alias);
+        spec.section = section;
+        if (counter.kind == output::Counter::Kind::Status) {
+          spec.value_name = "EXPRESSION";
+          spec.help = level + " state when this expression holds; variables: %{" + [&] {
+            std::string joined;
+            for (const auto& v : counter.variables) joined += (joined.empty() ? "" : "}, %{") + v;
+            return joined;
+          }() + "}.";
+          spec.default_value = level == "warning"    ? counter.default_warning
+                               : level == "critical" ? counter.default_critical
+                                                     : counter.default_unknown;
+        } else {
+          spec.value_name = "RANGE";
+          spec.help = level + " threshold (Nagios range) on " + counter.nlabel + ".";
+        }
+        specs.push_back(std::move(spec));
+      }
+    }
+  }
+  return specs;
+}
+
+}  // namespace
+
+std::vector<OptionSpec> mode_option_specs(const modes::ModeDefinition& mode) {
+  std::vector<OptionSpec> specs = global_option_specs();
+  for (auto& list : {mode.options(), threshold_option_specs(mode), output_option_specs()})
+    specs.insert(specs.end(), list.begin(), list.end());
+  return specs;
+}
+
+}  // namespace check_mail::cli

@@ -1,0 +1,66 @@
+// check_mail: parse, run one check, print its result, exit 0-3. Signals from the poller and a
+// watchdog past the timeout still end in one UNKNOWN status line.
+#include <signal.h>
+#include <sys/time.h>
+#include <unistd.h>
+
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "check_mail/cli/command_line.hpp"
+
+namespace {
+
+volatile sig_atomic_t g_printing = 0;
+
+void write_all(const char* data, std::size_t size) {
+  while (size > 0) {
+    ssize_t n = ::write(STDOUT_FILENO, data, size);
+    if (n <= 0) return;
+    data += n;
+    size -= static_cast<std::size_t>(n);
+  }
+}
+
+// Async-signal-safe: a fixed message and _exit.
+void on_signal(int signal_number) {
+  if (!g_printing) {
+    const char* text = signal_number == SIGTERM  ? "UNKNOWN: Interrupted by SIGTERM\n"
+                       : signal_number == SIGINT ? "UNKNOWN: Interrupted by SIGINT\n"
+                                                 : "UNKNOWN: Check did not finish in time (watchdog)\n";
+    write_all(text, std::strlen(text));
+  }
+  _exit(3);
+}
+
+void install_handlers() {
+  struct sigaction ignore {};
+  ignore.sa_handler = SIG_IGN;
+  sigaction(SIGPIPE, &ignore, nullptr);  // a closed peer is an error to report, not a death
+  struct sigaction handler {};
+  handler.sa_handler = on_signal;
+  sigemptyset(&handler.sa_mask);
+  for (int s : {SIGTERM, SIGINT, SIGALRM, SIGHUP}) sigaction(s, &handler, nullptr);
+}
+
+// The deadline ends every step in time; this timer is the backstop should anything block
+// past it, firing a little after the timeout and before the poller's own limit.
+void arm_watchdog(double seconds) {
+  double at = seconds + 0.4;
+  itimerval timer{};
+  timer.it_value.tv_sec = static_cast<time_t>(at);
+  timer.it_value.tv_usec = static_cast<suseconds_t>((at - static_cast<double>(timer.it_value.tv_sec)) * 1e6);
+  setitimer(ITIMER_REAL, &timer, nullptr);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  install_handlers();
+  std::vector<std::string> args(argv + 1, argv + argc);
+  check_mail::cli::Outcome outcome = check_mail::cli::run_check(args, arm_watchdog);
+  g_printing = 1;
+  write_all(outcome.text.data(), outcome.text.size());
+  return outcome.exit_code;
+}

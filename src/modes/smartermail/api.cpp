@@ -1,0 +1,297 @@
+#include "check_mail/modes/smartermail/api.hpp"
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cmath>
+#include <ctime>
+
+#include "check_mail/transport/http.hpp"
+#include "check_mail/util/files.hpp"
+#include "check_mail/util/sealed.hpp"
+#include "check_mail/util/secrets.hpp"
+#include "check_mail/util/strings.hpp"
+
+namespace check_mail::modes::smartermail {
+
+using nlohmann::json;
+
+std::vector<cli::OptionSpec> api_options() {
+  const std::string section = "SmarterMail API options";
+  return {
+      {"hostname", "HOST", "API host name or address (required).", "", {}, "H", false, false, section},
+      {"port", "PORT", "API port (443 by default, also with --proto=http, as the original).", "443", {}, "", false, false, section},
+      {"proto", "PROTO", "http or https.", "https", {}, "", false, false, section},
+      {"url-path", "PATH", "API URL path.", "/api/v1", {}, "", false, false, section},
+      {"api-username", "USER", "API user name (required).", "", {}, "", false, false, section},
+      {"api-password", "PASSWORD",
+       "API password (required, or from --api-password-file or the CHECK_MAIL_API_PASSWORD environment variable).",
+       "", {}, "", false, false, section},
+      {"api-password-file", "FILE", "Read the API password from the first line of this file (mode 0600).", "", {}, "", false, false, section},
+      {"proxyurl", "URL", "Proxy URL (http://[user:pass@]host:port).", "", {}, "", false, false, section},
+      {"insecure", "", "Do not verify the server certificate and host name.", "", {}, "", false, false, section},
+      {"cafile", "FILE", "CA certificates (PEM) to verify the server with, instead of the system store.", "", {}, "", false, false, section},
+      {"http-peer-addr", "ADDRESS", "Connect to this address, keeping --hostname for TLS and the Host header.", "", {}, "", false, false, section},
+      {"statefile-dir", "DIR", "Directory of the token cache.", "/var/lib/centreon/centplugins", {}, "", false, false, section},
+      {"statefile-suffix", "SUFFIX", "Suffix added to the token cache file name.", "", {}, "", false, false, section},
+      {"http-backend", "NAME", "Accepted for compatibility and ignored (libcurl is always used).", "", {}, "", false, true, section},
+  };
+}
+
+namespace {
+
+constexpr long long kDefaultTokenLifetime = 900;  // seconds, as the original
+constexpr long long kExpirySafetyMargin = 30;
+
+// accessTokenExpiration: "2026-11-23T13:45:00Z", fractional seconds and offsets allowed; no zone
+// means UTC. Returns epoch seconds or nullopt.
+std::optional<long long> parse_iso8601(const std::string& text) {
+  int year, month, day, hour, minute;
+  double second;
+  int consumed = 0;
+  if (std::sscanf(text.c_str(), "%4d-%2d-%2dT%2d:%2d:%lf%n", &year, &month, &day, &hour, &minute, &second, &consumed) != 6)
+    return std::nullopt;
+  std::tm tm{};
+  tm.tm_year = year - 1900;
+  tm.tm_mon = month - 1;
+  tm.tm_mday = day;
+  tm.tm_hour = hour;
+  tm.tm_min = minute;
+  tm.tm_sec = static_cast<int>(second);
+  long long epoch = static_cast<long long>(timegm(&tm));
+  std::string zone = text.substr(static_cast<std::size_t>(consumed));
+  if (!zone.empty() && zone != "Z") {
+    int zh = 0, zm = 0;
+    char sign = zone[0];
+    if ((sign != '+' && sign != '-') || std::sscanf(zone.c_str() + 1, "%2d:%2d", &zh, &zm) < 1) return std::nullopt;
+    long long offset = zh * 3600LL + zm * 60LL;
+    epoch += sign == '+' ? -offset : offset;
+  }
+  return epoch;
+}
+
+// Depth of the deepest array/object, counted without parsing, so hostile nesting is refused
+// before the parser sees it.
+std::size_t json_depth(const std::string& text) {
+  std::size_t depth = 0, deepest = 0;
+  bool in_string = false, escaped = false;
+  for (char c : text) {
+    if (in_string) {
+      if (escaped) escaped = false;
+      else if (c == '\\') escaped = true;
+      else if (c == '"') in_string = false;
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      deepest = std::max(deepest, ++depth);
+    } else if ((c == ']' || c == '}') && depth > 0) {
+      --depth;
+    }
+  }
+  return deepest;
+}
+
+std::string describe_body(const transport::HttpResponse& response) {
+  std::string where = "HTTP " + std::to_string(response.status);
+  if (!response.content_type.empty()) where += ", " + util::sanitize_line(response.content_type, 60);
+  if (response.body.empty()) return "empty body (" + where + ")";
+  return where + ", starts with '" + util::sanitize_line(response.body.substr(0, 40), 40) + "'";
+}
+
+// Decodes a reply body; throws the original's "Cannot decode json response" on failure.
+json decode(const transport::HttpResponse& response) {
+  if (json_depth(response.body) > 64)
+    throw CheckError("Cannot decode json response: JSON nested deeper than 64 levels (" + describe_body(response) + ")");
+  json value = json::parse(response.body, nullptr, false);
+  if (value.is_discarded()) throw CheckError("Cannot decode json response: not valid JSON (" + describe_body(response) + ")");
+  return value;
+}
+
+bool is_success(long status) { return status >= 200 && status < 300; }
+
+}  // namespace
+
+struct Api::Impl {
+  ModeRun& run;
+  std::string hostname, proto, url_path, username, password, statefile;
+  std::string cache_context;
+  long port = 443;
+  transport::HttpClient client{{}};
+  std::string token;
+
+  explicit Impl(ModeRun& r) : run(r) {
+    const cli::Options& o = run.options;
+    hostname = o.get("hostname");
+    if (hostname.empty()) throw CheckError("Need to specify hostname option.");
+    username = o.get("api-username");
+    if (username.empty()) throw CheckError("Need to specify --api-username option.");
+    util::SecretSource source{o.get("api-password"), o.given("api-password"), o.get("api-password-file"),
+                              "CHECK_MAIL_API_PASSWORD"};
+    std::optional<util::Secret> secret;
+    try {
+      secret = util::resolve_secret(source, "API password");
+    } catch (const std::runtime_error& e) {
+      throw CheckError(e.what());
+    }
+    if (!secret) throw CheckError("Need to specify --api-password option.");
+    password = secret->value;
+    for (const std::string& warning : secret->warnings) run.report.add_long(warning);
+
+    proto = util::to_lower(o.get("proto"));
+    if (proto != "http" && proto != "https") throw CheckError("Unknown value '" + o.get("proto") + "' for --proto (http or https).");
+    auto parsed_port = util::parse_integer(o.get("port"), 1, 65535);
+    if (!parsed_port) throw CheckError("Wrong --port value '" + o.get("port") + "' (1-65535).");
+    port = static_cast<long>(*parsed_port);
+    url_path = o.get("url-path");
+
+    transport::HttpOptions http;
+    http.insecure = o.flag("insecure");
+    http.cafile = o.get("cafile");
+    http.proxy = o.get("proxyurl");
+    http.peer_address = o.get("http-peer-addr");
+    client = transport::HttpClient(http);
+    if (run.debug) client.set_trace([this](const std::string& line) { run.report.add_long(line, true); });
+
+    // The cache is keyed by everything that designates one API account; the file name is a
+    // hash so no user name or host leaks into directory listings.
+    cache_context = hostname + '\n' + std::to_string(port) + '\n' + url_path + '\n' + username;
+    statefile = o.get("statefile-dir") + "/check_mail_smartermail_" + util::sha256_hex(cache_context).substr(0, 32) +
+                o.get("statefile-suffix");
+  }
+
+  [[nodiscard]] std::string base_url() const {
+    bool ipv6 = hostname.find(':') != std::string::npos && hostname.front() != '[';
+    return proto + "://" + (ipv6 ? "[" + hostname + "]" : hostname) + ":" + std::to_string(port) + url_path;
+  }
+
+  transport::HttpResponse perform(const std::string& method, const std::string& endpoint, const std::string& body) {
+    transport::HttpRequest request;
+    request.method = method;
+    request.url = base_url() + endpoint;
+    request.headers = {"Accept: application/json", "Content-Type: application/json"};
+    if (!token.empty() && method == "GET") request.headers.push_back("Authorization: Bearer " + token);
+    request.body = body;
+    try {
+      return client.perform(request, run.deadline);
+    } catch (const transport::HttpError& e) {
+      throw CheckError(e.what());
+    }
+  }
+
+  std::optional<std::string> cached_token() const {
+    std::string error;
+    auto content = util::read_file(statefile, 64 * 1024, &error);
+    if (!content) return std::nullopt;
+    // A corrupt or foreign cache is ignored and replaced after the next login.
+    json state = json::parse(*content, nullptr, false);
+    if (!state.is_object() || !state.contains("expires_on") || !state["expires_on"].is_number() ||
+        !state.contains("token") || !state["token"].is_string())
+      return std::nullopt;
+    if (state["expires_on"].get<double>() <= static_cast<double>(std::time(nullptr))) return std::nullopt;
+    return util::unseal(state["token"].get<std::string>(), password, cache_context);
+  }
+
+  void store_token(long long expires_on) {
+    auto sealed = util::seal(token, password, cache_context);
+    if (!sealed) throw CheckError("Cannot seal the API token for the cache");
+    json state = {{"version", 1}, {"expires_on", expires_on}, {"token", *sealed}};
+    if (auto error = util::write_file_atomically(statefile, state.dump()))
+      throw CheckError("Cannot write statefile '" + statefile + "': " + *error +
+                       " (check --statefile-dir, the directory must exist and be writable)");
+  }
+
+  void forget_token() {
+    token.clear();
+    ::unlink(statefile.c_str());
+  }
+
+  void login() {
+    json credentials = {{"username", username}, {"password", password}};
+    transport::HttpResponse response = perform("POST", "/auth/authenticate-user", credentials.dump());
+    if (response.status != 200)
+      throw CheckError("Authentication error [code: '" + std::to_string(response.status) + "'] [message: '" +
+                       util::sanitize_line(response.reason) + "']");
+    json reply = decode(response);
+    if (!reply.is_object() || !reply.contains("accessToken") || !reply["accessToken"].is_string() ||
+        reply["accessToken"].get<std::string>().empty())
+      throw CheckError("Cannot get token");
+    token = reply["accessToken"].get<std::string>();
+    long long now = static_cast<long long>(std::time(nullptr));
+    long long expires_on = now + kDefaultTokenLifetime;
+    if (reply.contains("accessTokenExpiration") && reply["accessTokenExpiration"].is_string())
+      if (auto parsed = parse_iso8601(reply["accessTokenExpiration"].get<std::string>()))
+        expires_on = std::min(expires_on, *parsed - kExpirySafetyMargin);
+    if (expires_on > now) store_token(expires_on);
+    run.report.add_long("logged in as '" + util::sanitize_line(username) + "'", true);
+  }
+
+  json get(const std::string& endpoint) {
+    if (token.empty()) {
+      if (auto cached = cached_token()) {
+        token = *cached;
+        run.report.add_long("using the cached API token", true);
+      } else {
+        login();
+      }
+    }
+    transport::HttpResponse response = perform("GET", endpoint, {});
+    if (!is_success(response.status)) {
+      // The token may have been revoked or expired early: log in again, once.
+      run.report.add_long("data call answered HTTP " + std::to_string(response.status) + ", logging in again", true);
+      forget_token();
+      login();
+      response = perform("GET", endpoint, {});
+    }
+    if (!is_success(response.status)) {
+      json reply = json::parse(response.body, nullptr, false);
+      std::string message = "api request error";
+      if (reply.is_object() && reply.contains("message") && reply["message"].is_string() &&
+          !reply["message"].get<std::string>().empty())
+        message += ": " + util::sanitize_line(reply["message"].get<std::string>());
+      else
+        message += ": HTTP " + std::to_string(response.status) + " " + util::sanitize_line(response.reason);
+      throw CheckError(message);
+    }
+    json reply = decode(response);
+    if (!reply.is_object()) unexpected_reply(endpoint, "the reply is not a JSON object");
+    // Deliberately stricter than the original, which ignores "success": false.
+    if (reply.contains("success") && reply["success"].is_boolean() && !reply["success"].get<bool>()) {
+      std::string message = reply.contains("message") && reply["message"].is_string()
+                                ? util::sanitize_line(reply["message"].get<std::string>())
+                                : std::string("no message");
+      throw CheckError("API error: " + (message.empty() ? std::string("no message") : message));
+    }
+    return reply;
+  }
+};
+
+Api::Api(ModeRun& run) : impl_(std::make_shared<Impl>(run)) {}
+
+json Api::get(const std::string& endpoint) { return impl_->get(endpoint); }
+
+void unexpected_reply(const std::string& endpoint, const std::string& what) {
+  throw CheckError("Unexpected reply from " + endpoint + ": " + what);
+}
+
+std::optional<double> json_integer(const json& value, const std::string& endpoint, const std::string& what,
+                                   double min, double max) {
+  if (value.is_null()) return std::nullopt;
+  std::optional<double> number;
+  if (value.is_number()) number = value.get<double>();
+  else if (value.is_string()) number = util::parse_number(util::trim(value.get<std::string>()));
+  std::string shown = util::sanitize_line(value.dump(-1, ' ', false, json::error_handler_t::replace), 40);
+  if (!number) unexpected_reply(endpoint, what + " is not a number (" + shown + ")");
+  if (*number != std::floor(*number) || *number < min || *number > max)
+    unexpected_reply(endpoint, what + " is out of range (" + shown + ")");
+  return number;
+}
+
+std::optional<bool> json_flag(const json& value) {
+  if (value.is_null()) return std::nullopt;
+  if (value.is_boolean()) return value.get<bool>();
+  std::string text = value.is_string() ? value.get<std::string>() : value.dump();
+  static const auto truthy = output::Regex::try_compile("True|1", "i");
+  return truthy->search(text);
+}
+
+}  // namespace check_mail::modes::smartermail

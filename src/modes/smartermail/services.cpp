@@ -1,0 +1,75 @@
+// --mode=services: the running state of every SmarterMail service, one instance per service.
+#include "check_mail/modes/smartermail/api.hpp"
+#include "check_mail/modes/smartermail/modes.hpp"
+#include "check_mail/util/strings.hpp"
+
+namespace check_mail::modes::smartermail {
+namespace {
+
+const std::string kEndpoint = "/settings/sysadmin/services";
+
+std::vector<cli::OptionSpec> options() {
+  auto specs = api_options();
+  specs.push_back({"filter-service", "REGEX", "Only check the services whose name matches (Perl regular expression).",
+                   "", {}, "", false, false, "Mode options"});
+  return specs;
+}
+
+std::vector<output::CounterGroup> counters() {
+  output::CounterGroup group;
+  group.kind = output::CounterGroup::Kind::Instances;
+  group.name = "services";
+  group.prefix = [](const std::string& name, const output::Values&) { return "Service '" + name + "' "; };
+  group.message_multiple = "All services are ok";
+  output::Counter status;
+  status.kind = output::Counter::Kind::Status;
+  status.label = "status";
+  status.key = "state";
+  status.variables = {"state", "display"};
+  status.default_critical = "%{state} !~ /running/";
+  status.output = [](const output::Values& values) { return "state is " + values.at("state").as_text(); };
+  group.counters = {status};
+  return {group};
+}
+
+void run(ModeRun& run) {
+  auto filter = compile_filter(run.options, "filter-service");
+  Api api(run);
+  nlohmann::json reply = api.get(kEndpoint);
+  if (!reply.contains("services") || !reply["services"].is_object()) unexpected_reply(kEndpoint, "no 'services' object");
+  output::CounterGroup& services = run.groups.front();
+  for (const auto& [raw_name, value] : reply["services"].items()) {
+    std::string name = util::sanitize_line(raw_name);
+    if (filter && !filter->search(raw_name)) {
+      run.report.add_long("skipping  '" + name + "': no matching filter.", true);
+      continue;
+    }
+    auto running = json_flag(value);
+    services.instances[name] = {
+        {"state", running ? output::Value::of(std::string(*running ? "running" : "inactive")) : output::Value::none()},
+        {"display", output::Value::of(name)}};
+  }
+  if (services.instances.empty())
+    throw CheckError(filter ? "No service found matching the filter --filter-service='" +
+                                  run.options.get("filter-service") + "'"
+                            : "No service in the reply from " + kEndpoint);
+}
+
+}  // namespace
+
+const ModeDefinition kServicesMode{
+    "services",
+    "SmarterMail services running state (REST API)",
+    "Checks that every SmarterMail service (spool, smtp, pop, imap, xmpp, ldap, indexing, ...) is running. "
+    "Status expressions use %{state} (running or inactive) and %{display} (the service name); by default a "
+    "service that is not running is CRITICAL. No perfdata.",
+    "check_mail --mode=services --hostname=mail.example.com --api-username=monitor --api-password-file=/etc/nagios/sm.pass\n"
+    "check_mail --mode=services --hostname=mail.example.com --api-username=monitor --filter-service='smtp|imap|pop' "
+    "--warning-status='%{display} eq \"xmpp\" and %{state} ne \"running\"' --critical-status='%{display} ne \"xmpp\" and "
+    "%{state} ne \"running\"'",
+    options,
+    counters,
+    run,
+};
+
+}  // namespace check_mail::modes::smartermail

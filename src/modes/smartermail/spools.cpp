@@ -1,0 +1,76 @@
+// --mode=spools: message counts of every SmarterMail spool, one instance per spool.
+#include "check_mail/modes/smartermail/modes.hpp"
+
+#include "check_mail/modes/smartermail/api.hpp"
+#include "check_mail/util/strings.hpp"
+
+namespace check_mail::modes::smartermail {
+namespace {
+
+const std::string kEndpoint = "/settings/sysadmin/spool-message-counts";
+
+std::vector<cli::OptionSpec> options() {
+  auto specs = api_options();
+  specs.push_back({"filter-spool", "REGEX", "Only check the spools whose name matches (Perl regular expression).", "",
+                   {}, "", false, false, "Mode options"});
+  return specs;
+}
+
+std::vector<output::CounterGroup> counters() {
+  output::CounterGroup group;
+  group.kind = output::CounterGroup::Kind::Instances;
+  group.name = "spools";
+  group.prefix = [](const std::string& name, const output::Values&) { return "Spool '" + name + "' "; };
+  group.message_multiple = "All spools are ok";
+  group.threshold_prefix = "instance-";
+  output::Counter messages;
+  messages.label = "spool-messages";
+  messages.nlabel = "spool.messages.count";
+  messages.key = "messages";
+  messages.output_template = "messages: %d";
+  messages.min = "0";
+  group.counters = {messages};
+  return {group};
+}
+
+void run(ModeRun& run) {
+  auto filter = compile_filter(run.options, "filter-spool");
+  Api api(run);
+  nlohmann::json reply = api.get(kEndpoint);
+  if (!reply.contains("counts") || !reply["counts"].is_object()) unexpected_reply(kEndpoint, "no 'counts' object");
+  output::CounterGroup& spools = run.groups.front();
+  for (const auto& [raw_name, value] : reply["counts"].items()) {
+    std::string name = util::sanitize_line(raw_name);
+    if (filter && !filter->search(raw_name)) {
+      run.report.add_long("skipping  '" + name + "': no matching filter.", true);
+      continue;
+    }
+    // Counts are whole numbers that a double holds exactly.
+    auto count = json_integer(value, kEndpoint, "spool '" + name + "' count", 0, 9007199254740992.0);
+    spools.instances[name] = {{"messages", count ? output::Value::of(*count) : output::Value::none()},
+                              {"display", output::Value::of(name)}};
+  }
+  if (spools.instances.empty())
+    throw CheckError(filter ? "No spool found matching the filter --filter-spool='" + run.options.get("filter-spool") + "'"
+                            : "No spool in the reply from " + kEndpoint);
+}
+
+}  // namespace
+
+const ModeDefinition kSpoolsMode{
+    "spools",
+    "SmarterMail spool message counts (REST API)",
+    "Checks the number of messages in every SmarterMail spool (default, waiting, virus, spam, throttled "
+    "users/domains/mailing lists, and the spool and quarantine limits), as Centreon's "
+    "apps::smartermail::restapi::plugin does. Thresholds apply to each spool; perfdata "
+    "'<spool>#spool.messages.count'.",
+    "check_mail --mode=spools --hostname=mail.example.com --api-username=monitor "
+    "--api-password-file=/etc/nagios/smartermail.pass --warning-spool-messages=1000 --critical-spool-messages=5000\n"
+    "check_mail --mode=spools --hostname=mail.example.com --api-username=monitor --filter-spool='^(default|waiting)$' "
+    "--critical-spool-messages=500",
+    options,
+    counters,
+    run,
+};
+
+}  // namespace check_mail::modes::smartermail

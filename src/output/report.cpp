@@ -1,0 +1,135 @@
+#include "check_mail/output/report.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include "check_mail/util/strings.hpp"
+
+namespace check_mail::output {
+namespace {
+
+// Order in which non-OK groups appear in the status line.
+constexpr Status kDisplayOrder[] = {Status::Critical, Status::Warning, Status::Unknown};
+
+int exit_code(const RenderOptions& options, Status status) {
+  auto it = options.change_exit.find(status);
+  return static_cast<int>(it == options.change_exit.end() ? status : it->second);
+}
+
+std::string apply_range_option(std::string range, int mode) {
+  if (mode == 2) return {};
+  if (mode == 1 && !range.empty()) {
+    // Centreon's s/^(@?)-?[0\.]+:/$1/: a start of zero is implied, so drop it.
+    std::size_t at = range[0] == '@' ? 1 : 0;
+    std::size_t i = at;
+    if (i < range.size() && range[i] == '-') ++i;
+    std::size_t digits = i;
+    while (i < range.size() && (range[i] == '0' || range[i] == '.')) ++i;
+    if (i > digits && i < range.size() && range[i] == ':') range.erase(at, i + 1 - at);
+  }
+  return range;
+}
+
+}  // namespace
+
+void Report::add(Status status, std::string message) {
+  // A message is one line: the status line must stay the first and only line.
+  for (char& c : message)
+    if (c == '\n' || c == '\r') c = ' ';
+  messages_[status].push_back(std::move(message));
+  status_ = worst(status_, status);
+}
+
+void Report::add_long(std::string line, bool debug_only) { long_lines_.emplace_back(std::move(line), debug_only); }
+
+void Report::add_perfdata(Perfdata perfdata) { perfdata_.push_back(std::move(perfdata)); }
+
+bool Report::has_messages() const { return !messages_.empty(); }
+
+std::vector<Perfdata> Report::visible_perfdata(const RenderOptions& options) const {
+  std::vector<Perfdata> out;
+  for (const Perfdata& perf : perfdata_) {
+    if (options.filter_perfdata && !options.filter_perfdata->search(perf.label)) continue;
+    Perfdata shown = perf;
+    shown.warning = apply_range_option(shown.warning, options.range_perfdata);
+    shown.critical = apply_range_option(shown.critical, options.range_perfdata);
+    out.push_back(std::move(shown));
+  }
+  return out;
+}
+
+std::string Report::status_line(const RenderOptions& options, Status status) const {
+  auto group = [&](Status s) {
+    std::string text = options.ignore_label ? "" : std::string(status_label(s)) + ": ";
+    auto it = messages_.find(s);
+    if (it != messages_.end()) text += util::join(it->second, " - ");
+    return text + " ";
+  };
+  std::string line;
+  for (Status s : kDisplayOrder)
+    if (messages_.count(s)) line += group(s);
+  if (status == Status::Ok) line += group(Status::Ok);
+  // A status forced by an error may have no message of its own state yet.
+  if (line.empty()) line = group(status);
+  for (const auto& change : options.change_short_output)
+    if (auto changed = change.pattern.substitute(line, change.replacement, change.global)) line = *changed;
+  return util::trim_right(line);
+}
+
+Report::Rendered Report::render_as(const RenderOptions& options, Status status, bool with_perfdata,
+                                   bool force_long) const {
+  bool long_output = options.verbose || options.debug || force_long;
+  std::vector<Perfdata> perfdata;
+  if (with_perfdata && !options.ignore_perfdata) perfdata = visible_perfdata(options);
+
+  if (options.json) {
+    nlohmann::ordered_json outputs = nlohmann::ordered_json::array();
+    for (Status s : {Status::Critical, Status::Warning, Status::Unknown, Status::Ok}) {
+      auto it = messages_.find(s);
+      if (it == messages_.end()) continue;
+      for (const std::string& message : it->second) {
+        std::string label = options.ignore_label ? "" : std::string(status_label(s)) + ": ";
+        outputs.push_back({{"type", 1}, {"msg", label + message}, {"exit", status_label(s)}});
+      }
+    }
+    if (long_output)
+      for (const auto& [line, debug_only] : long_lines_)
+        if (!debug_only || options.debug) outputs.push_back({{"type", 2}, {"msg", line}});
+    nlohmann::ordered_json perfs = nlohmann::ordered_json::array();
+    for (const Perfdata& p : perfdata)
+      perfs.push_back({{"label", p.label}, {"value", p.value}, {"unit", p.unit}, {"warning", p.warning},
+                       {"critical", p.critical}, {"min", p.min}, {"max", p.max}, {"mode", options.mode_name}});
+    nlohmann::ordered_json document = {
+        {"plugin",
+         {{"name", options.plugin_name}, {"mode", options.mode_name}, {"exit", status_label(status)},
+          {"exit_code", exit_code(options, status)}, {"outputs", outputs}, {"perfdatas", perfs}}}};
+    return {document.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n",
+            exit_code(options, status)};
+  }
+
+  std::string text = status_line(options, status);
+  if (!perfdata.empty()) {
+    text += " |";
+    for (const Perfdata& p : perfdata) text += " " + p.render();
+  }
+  text += "\n";
+  if (long_output)
+    for (const auto& [line, debug_only] : long_lines_)
+      if (!debug_only || options.debug) text += line + "\n";
+  return {text, exit_code(options, status)};
+}
+
+Report::Rendered Report::render(const RenderOptions& options) const {
+  return render_as(options, status_, true, false);
+}
+
+Report::Rendered Report::render_error(const RenderOptions& options, const std::string& message,
+                                      std::optional<Status> status) const {
+  Report error = *this;
+  Status state = status.value_or(options.opt_exit);
+  error.messages_.clear();
+  error.add(state, message);
+  error.status_ = state;
+  return error.render_as(options, state, false, true);
+}
+
+}  // namespace check_mail::output

@@ -1,0 +1,199 @@
+"""Helpers shared by the SmarterMail end-to-end tests and the golden capture script.
+
+Builds poller-style command lines for Centreon's plugin and check_mail, runs them, reads and
+writes golden files, and checks a first status line against an expectation (see cases.py).
+"""
+
+import os
+import re
+import shlex
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(os.path.dirname(HERE))
+sys.path.insert(0, os.path.join(REPO, "tests", "servers"))
+
+from simctl import PASSWORD, USERNAME, Simulator  # noqa: E402  (re-exported)
+
+GOLDEN_DIR = os.path.join(HERE, "golden", "centreon")
+CENTREON = "/usr/lib/nagios/plugins/centreon_plugins.pl"
+PLUGIN = "apps::smartermail::restapi::plugin"
+NO_SUCH_HOST = "nonexistent.invalid"
+STATUS_RE = re.compile(rb"^(OK|WARNING|CRITICAL|UNKNOWN): ")
+
+
+def check_mail_bin():
+    path = os.environ.get("CHECK_MAIL_BIN", os.path.join("build", "src", "check_mail"))
+    return path if os.path.isabs(path) else os.path.join(REPO, path)
+
+
+def require_check_mail():
+    path = check_mail_bin()
+    if not os.access(path, os.X_OK):
+        raise AssertionError(f"check_mail binary not found or not executable: {path} "
+                             "(build it, or set CHECK_MAIL_BIN)")
+    return path
+
+
+def require_centreon():
+    if not os.access(CENTREON, os.X_OK):
+        raise AssertionError(f"Centreon's plugin is missing: {CENTREON} "
+                             "(the setup installs it: apt-get install centreon-plugins libjson-xs-perl)")
+    return CENTREON
+
+
+def closed_port():
+    """A loopback port nobody listens on (bound, then released)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def url_path(scenario):
+    return "/api/v1" if scenario == "normal" else f"/s/{scenario}/api/v1"
+
+
+@dataclass
+class Target:
+    """Where a case sends its requests."""
+    hostname: str
+    port: int
+    proto: str = "http"
+
+
+def target_for(case, sim):
+    if case.target == "refused":
+        return Target("127.0.0.1", closed_port())
+    if case.target == "nohost":
+        return Target(NO_SUCH_HOST, sim.http_port)
+    return Target("127.0.0.1", sim.http_port)
+
+
+def plugin_args(case, target, statefile_dir, extra=()):
+    """The options a poller passes: --plugin, --mode, connection, credentials, statefile, then case args."""
+    standard = [
+        ("plugin", f"--plugin={PLUGIN}"),
+        ("mode", f"--mode={case.mode}" if case.mode else None),
+        ("hostname", f"--hostname={target.hostname}"),
+        ("proto", f"--proto={target.proto}"),
+        ("port", f"--port={target.port}"),
+        ("url-path", f"--url-path={url_path(case.scenario)}"),
+        ("api-username", f"--api-username={USERNAME}"),
+        ("api-password", f"--api-password={PASSWORD}"),
+        ("statefile-dir", f"--statefile-dir={statefile_dir}"),
+    ]
+    args = [arg for name, arg in standard if arg and name not in case.omit]
+    return args + list(extra) + list(case.args)
+
+
+@dataclass
+class Result:
+    argv: list
+    stdout: bytes
+    stderr: bytes
+    exit: int
+    elapsed: float
+
+    @property
+    def first_line(self):
+        """First stdout line, trailing spaces trimmed (bytes: output may be Latin-1 or hold NULs)."""
+        return self.stdout.split(b"\n", 1)[0].rstrip(b" ")
+
+    @property
+    def lines(self):
+        return self.stdout.rstrip(b"\n").split(b"\n") if self.stdout else []
+
+    def describe(self):
+        return (f"\n  command: {shlex.join(self.argv)}\n  exit: {self.exit}  elapsed: {self.elapsed:.2f}s"
+                f"\n  stdout: {show(self.stdout[:2000])}\n  stderr: {show(self.stderr[:2000])}")
+
+
+def show(data):
+    return data.decode("utf-8", "backslashreplace")
+
+
+def run(argv, timeout=60, env=None):
+    start = time.monotonic()
+    proc = subprocess.run(argv, stdin=subprocess.DEVNULL, capture_output=True, timeout=timeout, env=env)
+    return Result(list(argv), proc.stdout, proc.stderr, proc.returncode, time.monotonic() - start)
+
+
+def run_plugin(binary, case, sim, extra=(), statefile_dir=None, timeout=60):
+    """Run one case with a fresh statefile directory unless one is given."""
+    target = target_for(case, sim)
+    with tempfile.TemporaryDirectory(prefix="statefile-") as fresh:
+        args = plugin_args(case, target, statefile_dir or fresh, extra)
+        result = run([binary, *args], timeout=timeout)
+    result.target = target
+    return result
+
+
+# ---------------------------------------------------------------- golden files
+#
+# case: <name>
+# command: <shell command, with {port} and {statefile_dir} placeholders>
+# exit: <code>
+# stdout-bytes: <n>
+# stderr-bytes: <n>
+# === stdout ===
+# <exactly n raw bytes>
+# === stderr ===
+# <exactly n raw bytes>
+
+@dataclass
+class Golden:
+    case: str
+    command: str
+    exit: int
+    stdout: bytes
+    stderr: bytes
+
+    def first_line(self, port=None):
+        line = self.stdout.split(b"\n", 1)[0].rstrip(b" ")
+        return line.replace(b"{port}", str(port).encode()) if port is not None else line
+
+
+def golden_path(name):
+    return os.path.join(GOLDEN_DIR, name + ".txt")
+
+
+def write_golden(g):
+    head = (f"case: {g.case}\ncommand: {g.command}\nexit: {g.exit}\n"
+            f"stdout-bytes: {len(g.stdout)}\nstderr-bytes: {len(g.stderr)}\n=== stdout ===\n").encode()
+    with open(golden_path(g.case), "wb") as f:
+        f.write(head + g.stdout + b"\n=== stderr ===\n" + g.stderr)
+
+
+def read_golden(name):
+    with open(golden_path(name), "rb") as f:
+        data = f.read()
+    head, _, rest = data.partition(b"=== stdout ===\n")
+    fields = dict(line.split(": ", 1) for line in head.decode().splitlines())
+    n_out, n_err = int(fields["stdout-bytes"]), int(fields["stderr-bytes"])
+    stdout = rest[:n_out]
+    stderr_marker = b"\n=== stderr ===\n"
+    assert rest[n_out:n_out + len(stderr_marker)] == stderr_marker, f"corrupt golden file {name}"
+    stderr = rest[n_out + len(stderr_marker):]
+    assert len(stderr) == n_err, f"corrupt golden file {name}"
+    return Golden(fields["case"], fields["command"], int(fields["exit"]), stdout, stderr)
+
+
+# ---------------------------------------------------------------- expectations
+
+def check_expectation(case, result, golden):
+    """None when check_mail's result meets the case's expectation, else a reason."""
+    expect = case.expect
+    port = getattr(result, "target", None) and result.target.port
+    if expect is None or (expect.or_golden and golden_matches(result, golden, port)):
+        return None if golden_matches(result, golden, port) else (
+            f"expected Centreon's first line {show(golden.first_line(port))!r} exit {golden.exit}")
+    return expect.check(result, port)
+
+
+def golden_matches(result, golden, port):
+    return result.first_line == golden.first_line(port) and result.exit == golden.exit
