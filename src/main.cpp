@@ -62,5 +62,7 @@ int main(int argc, char** argv) {
   check_mail::cli::Outcome outcome = check_mail::cli::run_check(args, arm_watchdog);
   g_printing = 1;
   write_all(outcome.text.data(), outcome.text.size());
-  return outcome.exit_code;
+  // Everything is written; skip the libraries' exit handlers (OpenSSL's clean-up alone costs
+  // a few hundred microseconds) since the process ends here anyway.
+  _exit(outcome.exit_code);
 }

@@ -161,6 +161,7 @@ Outcome run_mode(const modes::ModeDefinition& mode, const std::vector<std::strin
     double timeout = timeout_seconds(options, mode);
     if (arm_watchdog) arm_watchdog(timeout);
 
+    if (mode.normalize) mode.normalize(options);
     std::vector<output::CounterGroup> groups = mode.counters();
     output::CounterSettings settings;
     auto precision = util::parse_integer(options.get("float-precision"), 0, 20);

@@ -3,14 +3,16 @@
 #include <array>
 
 #include "check_mail/modes/smartermail/modes.hpp"
+#include "check_mail/modes/smtp.hpp"
 
 namespace check_mail::cli {
 namespace {
 // Pointers, not copies: the definitions are constant data in their own files.
-const std::array<const modes::ModeDefinition*, 3> kModes = {
+const std::array<const modes::ModeDefinition*, 4> kModes = {
     &modes::smartermail::kLicensesMode,
     &modes::smartermail::kServicesMode,
     &modes::smartermail::kSpoolsMode,
+    &modes::smtp::kSmtpMode,
 };
 }  // namespace
 

@@ -46,6 +46,7 @@ std::vector<OptionSpec> threshold_option_specs(const modes::ModeDefinition& mode
         OptionSpec spec;
         spec.name = level + "-" + names.primary;
         if (names.alias) spec.aliases.push_back(level + "-" + *names.alias);
+        spec.short_names = level == "warning" ? counter.short_warning : level == "critical" ? counter.short_critical : "";
         spec.section = section;
         if (counter.kind == output::Counter::Kind::Status) {
           spec.value_name = "EXPRESSION";

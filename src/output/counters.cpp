@@ -123,8 +123,11 @@ InstanceResult run_instance(const CounterGroup& group, const CounterSettings& se
       if (!to.empty()) to += group.message_separator;
       to += text;
     };
-    append(result.long_msg, outcome.message);
-    if (outcome.skipped) continue;
+    if (outcome.skipped) {
+      append(result.long_msg, outcome.message);
+      continue;
+    }
+    if (counter.display_ok || outcome.status != Status::Ok) append(result.long_msg, outcome.message);
     result.status = worst(result.status, outcome.status);
     if (outcome.status != Status::Ok) append(result.short_msg, outcome.message);
     add_perfdata(counter, thresholds, values, instance, report);

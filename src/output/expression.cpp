@@ -1,6 +1,7 @@
 #include "check_mail/output/expression.hpp"
 
 #include <algorithm>
+#include <climits>
 #include <optional>
 #include <variant>
 
@@ -19,7 +20,13 @@ struct Scalar {
     std::string_view t = util::trim(text);
     std::size_t i = 0;
     if (i < t.size() && (t[i] == '+' || t[i] == '-')) ++i;
-    while (i < t.size() && (std::isdigit(static_cast<unsigned char>(t[i])) || t[i] == '.')) ++i;
+    std::size_t digits = 0;
+    while (i < t.size() && std::isdigit(static_cast<unsigned char>(t[i]))) ++i, ++digits;
+    if (i < t.size() && t[i] == '.') {  // one decimal point at most: "1.2.3" is 1.2
+      ++i;
+      while (i < t.size() && std::isdigit(static_cast<unsigned char>(t[i]))) ++i, ++digits;
+    }
+    if (digits == 0) return 0.0;
     if (i < t.size() && (t[i] == 'e' || t[i] == 'E')) {
       std::size_t j = i + 1;
       if (j < t.size() && (t[j] == '+' || t[j] == '-')) ++j;
@@ -239,13 +246,22 @@ private:
       ++pos_;
       while (pos_ < text_.size() && (std::isalnum(static_cast<unsigned char>(text_[pos_])) || text_[pos_] == '.')) ++pos_;
       std::string number(text_.substr(start, pos_ - start));
-      if (!util::parse_number(number)) {
+      auto value = util::parse_number(number);
+      if (!value) {
         pos_ = start;
         fail("invalid number '" + number + "'");
       }
-      return make(Kind::Literal, number);
+      return make(Kind::Literal, number_text(number, *value));
     }
     fail("expected a %{variable}, a quoted string, a number or '('");
+  }
+  // A number literal is a number in Perl: as a string it reads "1.5" for 1.50, "1000" for 1e3, "0" for -0.
+  static std::string number_text(const std::string& written, double value) {
+    if (written.find_first_of(".eE") == std::string::npos) {
+      if (auto integer = util::parse_integer(written[0] == '+' ? written.substr(1) : written, LLONG_MIN, LLONG_MAX))
+        return std::to_string(*integer);
+    }
+    return util::format_number(value == 0 ? 0.0 : value);
   }
   std::string parse_quoted(char quote) {
     std::size_t start = pos_++;

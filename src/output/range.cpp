@@ -1,5 +1,6 @@
 #include "check_mail/output/range.hpp"
 
+#include <cerrno>
 #include <cmath>
 #include <cstdlib>
 
@@ -25,23 +26,48 @@ std::size_t scan_bound(std::string_view text, std::size_t pos) {
   return i - pos;
 }
 
+// The text Perl prints for a bound scaled by a unit. An integer bound times 1000**n or 1024**n
+// (n <= 5: Perl's ** gives an integer there) is integer arithmetic, printed in full while it fits
+// 64 bits ("1PB" -> 1125899906842624); anything else is a double printed with 15 digits.
+std::string scaled_text(const std::string& mantissa, double base, std::size_t power, double value) {
+  if (mantissa.find('.') == std::string::npos && !(base == 1024.0 && power == 6)) {
+    errno = 0;
+    char* end = nullptr;
+    long long m = std::strtoll(mantissa.c_str(), &end, 10);
+    if (errno == 0 && end == mantissa.c_str() + mantissa.size()) {
+      long long p = 1;
+      for (std::size_t i = 0; i < power; ++i) p *= static_cast<long long>(base);
+      if (m >= 0) {
+        unsigned long long product = 0;
+        if (!__builtin_mul_overflow(static_cast<unsigned long long>(m), static_cast<unsigned long long>(p), &product))
+          return std::to_string(product);
+      } else {
+        long long product = 0;
+        if (!__builtin_mul_overflow(m, p, &product)) return std::to_string(product);
+      }
+    }
+  }
+  return util::format_number(value);
+}
+
 // Normalises a bound's text and value: "+5" -> "5", "1,5" -> "1.5", "2KB" -> 2048.
 bool bound_value(std::string_view raw, std::string& text, double& value) {
   std::string s(raw);
   if (!s.empty() && s[0] == '+') s.erase(0, 1);
   for (char& c : s)
     if (c == ',') c = '.';
-  double multiplier = 1;
+  double multiplier = 1, base = 1;
+  std::size_t power = 0;
   if (s.size() >= 2 && (s.back() == 'B' || s.back() == 'b')) {
-    double base = s.back() == 'B' ? 1024.0 : 1000.0;
-    auto power = std::string_view("KMGTPE").find(s[s.size() - 2]) + 1;
+    base = s.back() == 'B' ? 1024.0 : 1000.0;
+    power = std::string_view("KMGTPE").find(s[s.size() - 2]) + 1;
     multiplier = std::pow(base, static_cast<double>(power));
     s.resize(s.size() - 2);
   }
   auto number = util::parse_number(s);
   if (!number) return false;
   value = *number * multiplier;
-  text = multiplier == 1 ? s : util::format_number(value);
+  text = power == 0 ? s : scaled_text(s, base, power, value);
   return true;
 }
 

@@ -32,14 +32,19 @@ std::string apply_range_option(std::string range, int mode) {
 }  // namespace
 
 void Report::add(Status status, std::string message) {
-  // A message is one line: the status line must stay the first and only line.
+  // Centreon chomps messages; what is left is one line: the status line must stay the first and
+  // only line.
+  if (!message.empty() && message.back() == '\n') message.pop_back();
   for (char& c : message)
     if (c == '\n' || c == '\r') c = ' ';
   messages_[status].push_back(std::move(message));
   status_ = worst(status_, status);
 }
 
-void Report::add_long(std::string line, bool debug_only) { long_lines_.emplace_back(std::move(line), debug_only); }
+void Report::add_long(std::string line, bool debug_only) {
+  if (!line.empty() && line.back() == '\n') line.pop_back();  // chomped, as Centreon does
+  long_lines_.emplace_back(std::move(line), debug_only);
+}
 
 void Report::add_perfdata(Perfdata perfdata) { perfdata_.push_back(std::move(perfdata)); }
 

@@ -1,14 +1,11 @@
 // Building the OpenSSL client context from TlsOptions.
-#include <dirent.h>
 #include <openssl/err.h>
 #include <openssl/pem.h>
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
-#include <sys/stat.h>
 
 #include <algorithm>
 #include <cctype>
-#include <cstdlib>
 #include <cstring>
 
 #include "check_mail/transport/error.hpp"
@@ -58,38 +55,6 @@ int to_openssl(TlsVersion version) {
 [[noreturn]] void config_error(const std::string& what) {
   const std::string reasons = drain_openssl_errors();
   throw TransportError(ErrorKind::config, reasons.empty() ? what : what + ": " + reasons);
-}
-
-// True if dir holds at least one OpenSSL hash link ("1a2b3c4d.0"), i.e. a lookup directory.
-bool is_hashed_directory(const char* dir) {
-  DIR* handle = ::opendir(dir);
-  if (handle == nullptr) return false;
-  bool found = false;
-  while (const dirent* entry = ::readdir(handle)) {
-    const std::string_view name = entry->d_name;
-    if (name.size() >= 10 && name[8] == '.' &&
-        std::all_of(name.begin(), name.begin() + 8, [](char c) { return std::isxdigit(static_cast<unsigned char>(c)); }) &&
-        std::all_of(name.begin() + 9, name.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); })) {
-      found = true;
-      break;
-    }
-  }
-  ::closedir(handle);
-  return found;
-}
-
-// The system trust store. A hashed directory is read lazily (only the issuers actually needed),
-// which saves parsing the whole bundle file (~150 certificates) on every run; distributions
-// without one, or an environment override, get OpenSSL's default file + directory.
-void load_system_store(SSL_CTX* context) {
-  const bool overridden = std::getenv(X509_get_default_cert_file_env()) != nullptr ||
-                          std::getenv(X509_get_default_cert_dir_env()) != nullptr;
-  const char* dir = X509_get_default_cert_dir();
-  if (!overridden && is_hashed_directory(dir)) {
-    if (SSL_CTX_load_verify_locations(context, nullptr, dir) == 1) return;
-    ERR_clear_error();
-  }
-  if (SSL_CTX_set_default_verify_paths(context) != 1) config_error("cannot load the system CA store");
 }
 
 void load_pem_anchors(SSL_CTX* context, const std::string& pem) {
@@ -175,7 +140,7 @@ ContextPtr make_client_context(const TlsOptions& options) {
       config_error("cannot load CA certificates from '" + (file != nullptr ? options.ca_file : options.ca_path) + "'");
     }
   } else {
-    load_system_store(ctx);  // also when insecure: the would-be verdict is still reported
+    load_system_trust_store(ctx);  // also when insecure: the would-be verdict is still reported
   }
   // Verification still runs in insecure mode (its result is reported), it just does not abort.
   SSL_CTX_set_verify(ctx, options.insecure ? SSL_VERIFY_NONE : SSL_VERIFY_PEER, nullptr);

@@ -48,8 +48,10 @@ void set_peer_name(SSL* ssl, const std::string& name) {
 
 // The handshake failed with SSL_ERROR_SSL or SSL_ERROR_SYSCALL: find the most useful message.
 [[noreturn]] void throw_handshake_failure(SSL* ssl, int ssl_error, int saved_errno, bool insecure) {
+  // The verify result stays X509_V_OK until a certificate was checked, so any other value
+  // is the reason the handshake was aborted.
   const long verify = SSL_get_verify_result(ssl);
-  if (!insecure && verify != X509_V_OK && peer_certificate(ssl) != nullptr) {
+  if (!insecure && verify != X509_V_OK) {
     ERR_clear_error();
     throw TransportError(ErrorKind::tls_verify,
                          std::string("certificate verify failed: ") + X509_verify_cert_error_string(verify));

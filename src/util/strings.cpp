@@ -85,6 +85,8 @@ std::optional<double> parse_number(std::string_view text) {
 
 std::optional<long long> parse_integer(std::string_view text, long long min, long long max) {
   if (text.empty() || text.size() > 20) return std::nullopt;
+  // strtoll skips leading blanks; a whole-string parse must not.
+  if (!((text[0] >= '0' && text[0] <= '9') || text[0] == '-' || text[0] == '+')) return std::nullopt;
   std::string copy(text);
   char* end = nullptr;
   errno = 0;
@@ -94,6 +96,9 @@ std::optional<long long> parse_integer(std::string_view text, long long min, lon
 }
 
 std::string format_number(double value) {
+  if (value == 0) return "0";  // Perl prints -0.0 as 0
+  if (std::isnan(value)) return "NaN";
+  if (std::isinf(value)) return value > 0 ? "Inf" : "-Inf";
   if (std::floor(value) == value && std::fabs(value) < 1e15) return format("%.0f", value);
   return format("%.15g", value);
 }
@@ -120,6 +125,11 @@ std::string sanitize_line(std::string_view text, std::size_t max_length) {
   out.reserve(std::min(text.size(), max_length));
   for (char c : text) {
     if (out.size() >= max_length) {
+      // Never cut a UTF-8 character in two: drop its first bytes too.
+      if ((static_cast<unsigned char>(c) & 0xC0) == 0x80) {
+        while (!out.empty() && (static_cast<unsigned char>(out.back()) & 0xC0) == 0x80) out.pop_back();
+        if (!out.empty() && static_cast<unsigned char>(out.back()) >= 0xC0) out.pop_back();
+      }
       out += "...";
       break;
     }

@@ -19,8 +19,10 @@ import support
 
 def normalise(data, target, statefile_dir):
     data = data.replace(statefile_dir.encode(), b"{statefile_dir}")
-    where = f"{target.hostname}:{target.port}"
-    return data.replace(where.encode(), f"{target.hostname}:{{port}}".encode())
+    for where, placeholder in ((f"{target.hostname}:{target.port}", f"{target.hostname}:{{port}}"),
+                               (f"--port={target.port}", "--port={port}")):
+        data = data.replace(where.encode(), placeholder.encode())
+    return data
 
 
 def capture(case, sim, centreon):
@@ -41,7 +43,7 @@ def write_index():
     for case in cases.CASES:
         g = support.read_golden(case.name)
         raw = g.stdout.split(b"\n", 1)[0]
-        line = raw.rstrip(b" ").decode("latin-1" if b"\xe9" in raw else "utf-8", "backslashreplace")
+        line = raw.rstrip(b" ").decode("utf-8", "backslashreplace")  # Latin-1 bytes show as \xe9
         line = line.replace("\0", "\\0") + "·" * (len(raw) - len(raw.rstrip(b" ")))
         line = line.replace("|", "\\|")
         if len(line) > 300:

@@ -4,6 +4,7 @@ Builds poller-style command lines for Centreon's plugin and check_mail, runs the
 writes golden files, and checks a first status line against an expectation (see cases.py).
 """
 
+import json
 import os
 import re
 import shlex
@@ -24,7 +25,7 @@ GOLDEN_DIR = os.path.join(HERE, "golden", "centreon")
 CENTREON = "/usr/lib/nagios/plugins/centreon_plugins.pl"
 PLUGIN = "apps::smartermail::restapi::plugin"
 NO_SUCH_HOST = "nonexistent.invalid"
-STATUS_RE = re.compile(rb"^(OK|WARNING|CRITICAL|UNKNOWN): ")
+STATUS_RE = re.compile(rb"^(OK|WARNING|CRITICAL|UNKNOWN):( |$)")
 
 
 def check_mail_bin():
@@ -119,16 +120,20 @@ def show(data):
 
 def run(argv, timeout=60, env=None):
     start = time.monotonic()
-    proc = subprocess.run(argv, stdin=subprocess.DEVNULL, capture_output=True, timeout=timeout, env=env)
+    try:
+        proc = subprocess.run(argv, stdin=subprocess.DEVNULL, capture_output=True, timeout=timeout, env=env)
+    except subprocess.TimeoutExpired as e:
+        return Result(list(argv), e.stdout or b"", (e.stderr or b"") + b"\n[killed: hung]", -9,
+                      time.monotonic() - start)
     return Result(list(argv), proc.stdout, proc.stderr, proc.returncode, time.monotonic() - start)
 
 
-def run_plugin(binary, case, sim, extra=(), statefile_dir=None, timeout=60):
-    """Run one case with a fresh statefile directory unless one is given."""
-    target = target_for(case, sim)
+def run_plugin(binary, case, sim, extra=(), statefile_dir=None, target=None, timeout=60, env=None):
+    """Run one case; a fresh statefile directory unless one is given."""
+    target = target or target_for(case, sim)
     with tempfile.TemporaryDirectory(prefix="statefile-") as fresh:
         args = plugin_args(case, target, statefile_dir or fresh, extra)
-        result = run([binary, *args], timeout=timeout)
+        result = run([binary, *args], timeout=timeout, env=env)
     result.target = target
     return result
 
@@ -187,13 +192,52 @@ def read_golden(name):
 
 def check_expectation(case, result, golden):
     """None when check_mail's result meets the case's expectation, else a reason."""
+    port = result.target.port if getattr(result, "target", None) else None
+    if case.compare == "json":
+        return compare_json(result, golden)
+    if case.compare == "list-mode":
+        return compare_list_mode(result, golden)
     expect = case.expect
-    port = getattr(result, "target", None) and result.target.port
-    if expect is None or (expect.or_golden and golden_matches(result, golden, port)):
-        return None if golden_matches(result, golden, port) else (
-            f"expected Centreon's first line {show(golden.first_line(port))!r} exit {golden.exit}")
+    if golden_matches(result, golden, port):
+        if expect is None or expect.or_golden:
+            return None
+    elif expect is None:
+        return f"expected Centreon's first line {show(golden.first_line(port))!r} exit {golden.exit}"
     return expect.check(result, port)
 
 
 def golden_matches(result, golden, port):
     return result.first_line == golden.first_line(port) and result.exit == golden.exit
+
+
+def normalised_json(data):
+    """Parsed --output-json document; outputs as a sorted list (Centreon's order is a Perl hash order)."""
+    doc = json.loads(data)
+    plugin = doc.get("plugin", {})
+    plugin["outputs"] = sorted(plugin.get("outputs", []), key=lambda o: json.dumps(o, sort_keys=True))
+    return doc
+
+
+def compare_json(result, golden):
+    try:
+        got = normalised_json(result.stdout)
+    except ValueError as e:
+        return f"--output-json output is not JSON: {e}"
+    want = normalised_json(golden.stdout)
+    if got != want:
+        return f"JSON differs from Centreon's:\n  got  {json.dumps(got, sort_keys=True)}\n  want {json.dumps(want, sort_keys=True)}"
+    if result.exit != golden.exit:
+        return f"exit {result.exit}, Centreon exits {golden.exit}"
+    return None
+
+
+LIST_MODE_BLOCK = b"Modes Available:\n   licenses\n   services\n   spools\n"
+
+
+def compare_list_mode(result, golden):
+    assert LIST_MODE_BLOCK in golden.stdout, "golden list-mode capture lacks the modes block"
+    if LIST_MODE_BLOCK not in result.stdout:
+        return f"no {LIST_MODE_BLOCK!r} block in stdout"
+    if result.exit != golden.exit:
+        return f"exit {result.exit}, Centreon exits {golden.exit}"
+    return None

@@ -142,8 +142,16 @@ class Simulator:
 
     def stats(self, scenario):
         empty = {"login_calls": 0, "login_ok": 0, "data_calls": 0, "data_unauthorized": 0,
-                 "last_authorization": None, "last_username": None, "tokens_issued": []}
+                 "last_authorization": None, "last_username": None, "tokens_issued": [],
+                 "refresh_tokens_issued": []}
         return self.all_stats()["scenarios"].get(scenario, empty)
+
+    def issued_secrets(self):
+        """The password and every token the simulator has issued so far."""
+        found = [PASSWORD]
+        for st in self.all_stats()["scenarios"].values():
+            found += st["tokens_issued"] + st["refresh_tokens_issued"]
+        return found
 
     def reset(self):
         self._call("POST", "/_sim/reset")

@@ -118,6 +118,7 @@ def normal_reply(kind, **kw):
     return json_reply(NORMAL[kind], **kw)
 
 
+@functools.lru_cache(maxsize=None)
 def deep_body(kind):
     nested = "[" * 10000 + "]" * 10000
     return raw_reply(f'{{"{MAIN_KEY[kind]}":{nested},"success":true}}'.encode(), "application/json")
@@ -177,6 +178,7 @@ SCENARIOS = {
         "default": 9, "waiting": 10, "virus": 11, "spam": 20, "throttledUsers": 21,
         "throttledMailingLists": 0, "throttledDomains": 40000, "spool_limit": 40001, "quarantine_limit": 5000})}),
     "spools-null": Scenario(data={"spools": with_counts(virus=None)}),
+    "spools-one-null": Scenario(data={"spools": spools({"default": None})}),
     "spools-string-number": Scenario(data={"spools": with_counts(default="6")}),
     "spools-bad-string": Scenario(data={"spools": with_counts(default="abc")}),
     "spools-list": Scenario(data={"spools": {"counts": [6, 31, 0], "success": True, "message": ""}}),
@@ -255,7 +257,8 @@ class State:
     def scenario_stats(self, name):
         return self.stats.setdefault(name, {
             "login_calls": 0, "login_ok": 0, "data_calls": 0, "data_unauthorized": 0,
-            "last_authorization": None, "last_username": None, "tokens_issued": []})
+            "last_authorization": None, "last_username": None, "tokens_issued": [],
+            "refresh_tokens_issued": []})
 
     def count(self, name, key, **set_fields):
         with self.lock:
@@ -263,14 +266,16 @@ class State:
             st[key] += 1
             st.update(set_fields)
 
-    def issue_token(self, name):
-        token = "tok-" + secrets.token_hex(16)
+    def issue_tokens(self, name):
+        """A new (access token, refresh token) pair."""
+        token, refresh = "tok-" + secrets.token_hex(16), "ref-" + secrets.token_hex(16)
         with self.lock:
             self.tokens[token] = {"expires": time.time() + TOKEN_LIFETIME, "data_calls": 0}
             st = self.scenario_stats(name)
             st["login_ok"] += 1
             st["tokens_issued"].append(token)
-        return token
+            st["refresh_tokens_issued"].append(refresh)
+        return token, refresh
 
     def use_token(self, authorization, single_use):
         """True when the Authorization header carries a live token; counts the use."""
@@ -310,7 +315,8 @@ def expiration_iso(seconds):
 
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
-    timeout = 120  # idle keep-alive connections
+    timeout = 120                   # idle keep-alive connections
+    disable_nagle_algorithm = True  # headers and body go out in separate writes
 
     def version_string(self):
         return "SmarterMailSim/1.0"
@@ -387,9 +393,10 @@ class Handler(BaseHTTPRequestHandler):
             return self.send(scenario.login)
         if username != state.username or password != state.password:
             return self.send(error_reply(401, "Invalid username or password"))
+        token, refresh = state.issue_tokens(name)
         return self.send(json_reply({
-            "accessToken": state.issue_token(name),
-            "refreshToken": "ref-" + secrets.token_hex(16),
+            "accessToken": token,
+            "refreshToken": refresh,
             "accessTokenExpiration": expiration_iso(TOKEN_LIFETIME),
             "success": True,
             "resultCode": 200,
@@ -410,8 +417,14 @@ class Handler(BaseHTTPRequestHandler):
     # -- I/O
 
     def read_body(self):
-        length = int(self.headers.get("Content-Length") or 0)
-        return self.rfile.read(min(length, 1 << 20)) if length > 0 else b""
+        try:
+            length = int(self.headers.get("Content-Length") or 0)
+        except ValueError:
+            length = 0
+        if length > 1 << 20:  # not a login: read a little, drop the connection afterwards
+            self.close_connection = True
+            length = 1 << 20
+        return self.rfile.read(length) if length > 0 else b""
 
     def pause(self, seconds):
         time.sleep(self.server.slow_seconds if seconds == SLOW else seconds)

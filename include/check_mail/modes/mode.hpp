@@ -48,6 +48,9 @@ struct ModeDefinition {
   std::vector<output::CounterGroup> (*counters)();      // the mode's counters
   void (*run)(ModeRun& run);
   double default_timeout = 5;    // seconds, when --timeout is not given
+  // Maps compatibility options onto canonical ones (e.g. check_smtp's -D) before thresholds
+  // are read; may throw CheckError.
+  void (*normalize)(cli::Options& options) = nullptr;
 };
 
 }  // namespace check_mail::modes

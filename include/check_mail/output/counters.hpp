@@ -42,6 +42,8 @@ struct Counter {
   std::string unit;
   std::string min, max;
   bool perfdata = true;
+  std::string short_warning, short_critical;  // one-letter threshold options (check_smtp's -w/-c)
+  bool display_ok = true;  // false: its message shows only when it alerts (Centreon's display_ok)
   // Status counters: default expressions and the variables they may use.
   std::string default_unknown, default_warning, default_critical;
   std::vector<std::string> variables;

@@ -155,7 +155,7 @@ struct Api::Impl {
     // The cache is keyed by everything that designates one API account; the file name is a
     // hash so no user name or host leaks into directory listings.
     cache_context = hostname + '\n' + std::to_string(port) + '\n' + url_path + '\n' + username;
-    statefile = o.get("statefile-dir") + "/check_mail_smartermail_" + util::sha256_hex(cache_context).substr(0, 32) +
+    statefile = o.get("statefile-dir") + "/check_mail_smartermail_" + util::hash_hex(cache_context).substr(0, 32) +
                 o.get("statefile-suffix");
   }
 
