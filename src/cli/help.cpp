@@ -63,7 +63,7 @@ const char* kUsage =
 }  // namespace
 
 std::string list_modes() {
-  std::string out = "Modes available:\n";
+  std::string out = "Modes Available:\n";
   for (const modes::ModeDefinition* mode : all_modes()) {
     std::string name(mode->name);
     out += "   " + name + std::string(name.size() < 12 ? 12 - name.size() : 1, ' ') + std::string(mode->summary) + "\n";

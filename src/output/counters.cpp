@@ -93,6 +93,8 @@ void add_perfdata(const Counter& counter, const CounterThresholds& thresholds, c
   if (it == values.end() || !it->second.number) return;
   Perfdata perf;
   perf.label = (instance ? *instance + "#" : std::string()) + counter.nlabel;
+  perf.nlabel = counter.nlabel;
+  if (instance) perf.instance = *instance;
   perf.value = format_value(counter.perfdata_template, *it->second.number);
   perf.unit = counter.unit;
   perf.warning = threshold_text(thresholds.warning);

@@ -100,12 +100,21 @@ Report::Rendered Report::render_as(const RenderOptions& options, Status status, 
       for (const auto& [line, debug_only] : long_lines_)
         if (!debug_only || options.debug) outputs.push_back({{"type", 2}, {"msg", line}});
     nlohmann::ordered_json perfs = nlohmann::ordered_json::array();
-    for (const Perfdata& p : perfdata)
-      perfs.push_back({{"label", p.label}, {"value", p.value}, {"unit", p.unit}, {"warning", p.warning},
-                       {"critical", p.critical}, {"min", p.min}, {"max", p.max}, {"mode", options.mode_name}});
+    for (const Perfdata& p : perfdata) {
+      // Centreon doubles quotes in the label itself, so its JSON shows them doubled too.
+      nlohmann::ordered_json perf = {{"label", util::replace_all(p.label, "'", "''")}, {"value", p.value}, {"unit", p.unit}, {"warning", p.warning},
+                                     {"critical", p.critical}, {"min", p.min}, {"max", p.max}, {"mode", options.mode_name}};
+      if (!p.nlabel.empty()) perf["nlabel"] = p.nlabel;
+      if (!p.instance.empty()) perf["instances"] = p.instance;
+      perfs.push_back(std::move(perf));
+    }
+    // Centreon writes an error's state in lower case here ("unknown"); consumers of its JSON
+    // may rely on that, so errors keep it.
+    std::string exit_name(status_label(status));
+    if (!with_perfdata) exit_name = util::to_lower(exit_name);
     nlohmann::ordered_json document = {
         {"plugin",
-         {{"name", options.plugin_name}, {"mode", options.mode_name}, {"exit", status_label(status)},
+         {{"name", options.plugin_name}, {"mode", options.mode_name}, {"exit", exit_name},
           {"exit_code", exit_code(options, status)}, {"outputs", outputs}, {"perfdatas", perfs}}}};
     return {document.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n",
             exit_code(options, status)};

@@ -75,6 +75,8 @@ AttemptFailure classify_connect_error(int error, const ResolvedAddress& address,
   switch (error) {
     case ECONNREFUSED: return {ErrorKind::connect_refused, "connection refused by " + where(address, port)};
     case ETIMEDOUT: return {ErrorKind::timeout, "timeout connecting to " + where(address, port)};
+    // Accepted and at once reset (a server shedding load, a firewall): not "unreachable".
+    case ECONNRESET: return {ErrorKind::closed, "connection reset by " + where(address, port) + " while connecting"};
     default:
       return {ErrorKind::connect_unreachable,
               "cannot connect to " + where(address, port) + ": " + std::strerror(error)};

@@ -43,7 +43,8 @@ class ScriptedServer::Peer {
 public:
   enum class Io { ok, stopped, closed, error };
 
-  Peer(int fd, int wake_fd, std::chrono::milliseconds max_wait) : fd_(fd), wake_fd_(wake_fd), max_wait_(max_wait) {}
+  Peer(int fd, int wake_fd, std::chrono::milliseconds max_wait, int max_tls_version)
+      : fd_(fd), wake_fd_(wake_fd), max_wait_(max_wait), max_tls_version_(max_tls_version) {}
   ~Peer() { close(); }
   Peer(const Peer&) = delete;
   Peer& operator=(const Peer&) = delete;
@@ -162,6 +163,7 @@ public:
       error = "cannot set up the server TLS context";
       return Io::error;
     }
+    if (max_tls_version_ != 0) SSL_CTX_set_max_proto_version(ctx_, max_tls_version_);
     ssl_ = SSL_new(ctx_);
     BIO* bio = transport::new_nosigpipe_socket_bio(fd_);
     SSL_set_bio(ssl_, bio, bio);
@@ -241,6 +243,7 @@ private:
   int fd_;
   int wake_fd_;
   std::chrono::milliseconds max_wait_;
+  int max_tls_version_;
   SSL_CTX* ctx_ = nullptr;
   SSL* ssl_ = nullptr;
   std::string buffer_;
@@ -313,7 +316,7 @@ void ScriptedServer::run() {
     if (fd >= 0) {
       const int on = 1;  // send each scripted write at once, as a real server's replies would be
       ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof on);
-      Peer peer(fd, wake_fd_, options_.max_wait);
+      Peer peer(fd, wake_fd_, options_.max_wait, options_.max_tls_version);
       run_script(peer);
     } else {
       fail(std::string("accept failed: ") + std::strerror(errno));

@@ -61,6 +61,7 @@ class ScriptedServer {
 public:
   struct Options {
     std::optional<CertKey> implicit_tls;  // handshake right after accept with this certificate
+    int max_tls_version = 0;              // e.g. TLS1_2_VERSION to emulate an older server; 0: any
     // Upper bound on any single wait, so a broken test cannot hang the suite.
     std::chrono::milliseconds max_wait{10000};
   };

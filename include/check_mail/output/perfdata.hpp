@@ -12,6 +12,8 @@ struct Perfdata {
   std::string critical;
   std::string min;
   std::string max;
+  std::string nlabel;    // the metric name without its instance (JSON output)
+  std::string instance;  // the instance it belongs to, if any (JSON output)
 
   // Single quotes around the label always (as Centreon does), quotes inside doubled.
   [[nodiscard]] std::string render() const;

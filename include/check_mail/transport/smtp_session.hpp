@@ -88,7 +88,9 @@ struct Result {
   std::uint64_t bytes_received = 0;
   std::uint64_t message_bytes = 0;    // DATA content on the wire (dot-stuffed, with terminator)
   std::optional<double> upload_bytes_per_second;  // message_bytes / timings.upload
-  std::optional<Reply> last_reply;    // most recent server reply (its code is the "status")
+  // Most recent server reply (its code is the "status"). After a refusal the failing reply is
+  // in failure->reply, since a polite QUIT (221) may have followed.
+  std::optional<Reply> last_reply;
   std::string peer_address;           // numeric address connected to
   std::optional<TlsInfo> tls;         // set once TLS is up
   std::optional<Capabilities> capabilities;  // from the last EHLO/HELO

@@ -44,10 +44,10 @@ void run(ModeRun& run) {
       run.report.add_long("skipping  '" + name + "': no matching filter.", true);
       continue;
     }
-    auto running = json_flag(value);
-    services.instances[name] = {
-        {"state", running ? output::Value::of(std::string(*running ? "running" : "inactive")) : output::Value::none()},
-        {"display", output::Value::of(name)}};
+    // A null state is not running, as the original reads it: hiding it would hide a problem.
+    bool running = json_flag(value).value_or(false);
+    services.instances[name] = {{"state", output::Value::of(std::string(running ? "running" : "inactive"))},
+                                {"display", output::Value::of(name)}};
   }
   if (services.instances.empty())
     throw CheckError(filter ? "No service found matching the filter --filter-service='" +

@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include <nlohmann/json.hpp>
+
 #include <algorithm>
 #include <map>
 #include <optional>
@@ -460,6 +462,43 @@ TEST(LicensesCounters, StatusOptions) {
   EXPECT_EQ(warning.text,
             "WARNING: upgrade protection status is licensed | "
             "'license.upgrade.protection.expires.days.count'=120;;;0;\n");
+}
+
+// --- JSON ----------------------------------------------------------------------------------------------
+
+TEST(CountersJson, PerfdataCarriesMetricNameAndInstance) {
+  CounterGroup group = spools_group();
+  add_spool(group, "default", Value::of(6));
+  add_spool(group, "it's", Value::of(2));
+  RenderOptions json;
+  json.json = true;
+  json.mode_name = "spools";
+  auto perfdatas = nlohmann::json::parse(run({group}, {{"warning-spool-messages", "10"}}, json).text)["plugin"]["perfdatas"];
+  ASSERT_EQ(perfdatas.size(), 2u);
+  EXPECT_EQ(perfdatas[0]["label"], "default#spool.messages.count");
+  EXPECT_EQ(perfdatas[0]["nlabel"], "spool.messages.count");
+  EXPECT_EQ(perfdatas[0]["instances"], "default");
+  EXPECT_EQ(perfdatas[0]["value"], "6");
+  EXPECT_EQ(perfdatas[0]["warning"], "0:10");
+  EXPECT_EQ(perfdatas[0]["min"], "0");
+  EXPECT_EQ(perfdatas[0]["mode"], "spools");
+  EXPECT_EQ(perfdatas[1]["instances"], "it's");
+
+  auto global = nlohmann::json::parse(run({contract_licenses("licensed", 120)}, {}, json).text)["plugin"]["perfdatas"];
+  ASSERT_EQ(global.size(), 1u);
+  EXPECT_EQ(global[0]["nlabel"], "license.upgrade.protection.expires.days.count");
+  EXPECT_FALSE(global[0].contains("instances")) << "a global counter has no instance";
+}
+
+TEST(CountersJson, OkMessagesAreListedEvenWhenNotOk) {
+  RenderOptions json;
+  json.json = true;
+  auto plugin = nlohmann::json::parse(run({contract_services({"xmpp"})}, {}, json).text)["plugin"];
+  EXPECT_EQ(plugin["exit"], "CRITICAL");
+  ASSERT_EQ(plugin["outputs"].size(), 2u);
+  EXPECT_EQ(plugin["outputs"][0]["msg"], "CRITICAL: Service 'xmpp' state is inactive");
+  EXPECT_EQ(plugin["outputs"][1]["msg"], "OK: All services are ok");
+  EXPECT_TRUE(plugin["perfdatas"].empty()) << "no perfdata for services";
 }
 
 // --- --filter-counters ---------------------------------------------------------------------------------

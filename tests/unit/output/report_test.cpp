@@ -554,7 +554,7 @@ TEST(ReportError, Json) {
   auto out = report.render_error(options, "Authentication error [code: '401'] [message: 'Unauthorized']");
   EXPECT_EQ(out.exit_code, 3);
   auto plugin = nlohmann::json::parse(out.text)["plugin"];
-  EXPECT_EQ(plugin["exit"], "UNKNOWN");
+  EXPECT_EQ(plugin["exit"], "unknown") << "Centreon writes an error's state in lower case";
   EXPECT_EQ(plugin["exit_code"], 3);
   EXPECT_TRUE(plugin["perfdatas"].empty());
   ASSERT_EQ(plugin["outputs"].size(), 2u);
@@ -563,6 +563,13 @@ TEST(ReportError, Json) {
                                                           "[message: 'Unauthorized']"},
                                                   {"exit", "UNKNOWN"}}));
   EXPECT_EQ(plugin["outputs"][1], (nlohmann::json{{"type", 2}, {"msg", "context line"}}));
+
+  options.opt_exit = Status::Critical;
+  plugin = nlohmann::json::parse(report.render_error(options, "refused").text)["plugin"];
+  EXPECT_EQ(plugin["exit"], "critical");
+  EXPECT_EQ(plugin["exit_code"], 2);
+  EXPECT_EQ(plugin["outputs"][0]["msg"], "CRITICAL: refused");
+  EXPECT_EQ(plugin["outputs"][0]["exit"], "CRITICAL");
 }
 
 }  // namespace

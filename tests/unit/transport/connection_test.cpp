@@ -142,9 +142,10 @@ TEST(Connection, ResetIsReportedAsClosed) {
 }
 
 TEST(Connection, WritingToAVanishedPeerIsAnErrorNotSigpipe) {
-  ScriptedServer server({step::reset()});
+  ScriptedServer server({step::read_any(), step::reset()});
   const Deadline deadline(2s);
   Connection connection = connect_plain(server.port(), deadline);
+  connection.write_all("hello\r\n", deadline);
   ASSERT_TRUE(server.wait_done());
   const std::string block(64 * 1024, 'z');
   const TransportError error = expect_error([&] {

@@ -2,6 +2,8 @@
 // options, and handshake faults.
 #include "check_mail/transport/tls.hpp"
 
+#include <openssl/ssl.h>
+
 #include <gtest/gtest.h>
 
 #include <cstdlib>
@@ -175,6 +177,25 @@ TEST(Tls, MaximumVersionIsHonoured) {
   options.max_version = TlsVersion::tls1_2;
   Connection connection = open_tls(server.port(), options, deadline);
   EXPECT_EQ(connection.tls_info()->protocol, "TLSv1.2");
+}
+
+TEST(Tls, MinimumVersionRejectsOlderServers) {
+  ScriptedServer::Options server_options = implicit(CertKind::valid);
+  server_options.max_tls_version = TLS1_2_VERSION;
+  {
+    ScriptedServer server({step::send("220 hi\r\n")}, server_options);
+    const Deadline deadline(3s);
+    Connection connection = open_tls(server.port(), trusting_test_ca(), deadline);  // default minimum: 1.2
+    EXPECT_EQ(connection.tls_info()->protocol, "TLSv1.2");
+  }
+  ScriptedServer server({step::send("220 hi\r\n")}, server_options);
+  const Deadline deadline(3s);
+  TlsOptions options = trusting_test_ca();
+  options.min_version = TlsVersion::tls1_3;
+  const TransportError error = expect_error([&] { (void)open_tls(server.port(), options, deadline); });
+  EXPECT_EQ(error.kind(), ErrorKind::tls);
+  EXPECT_EQ(std::string(error.what()).rfind("TLS handshake failed: ", 0), 0u) << error.what();
+  EXPECT_NE(std::string(error.what()).find("protocol version"), std::string::npos) << error.what();
 }
 
 TEST(Tls, TlsOnAPlainPortNamesTheLikelyCause) {
