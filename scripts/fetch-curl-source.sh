@@ -13,7 +13,7 @@
 # /etc/apt is not touched: the deb-src entries are derived from the machine's own deb entries
 # (/etc/apt/sources.list.d/*.sources, /etc/apt/sources.list) into a private apt configuration in
 # a temporary directory, with its own package lists and cache. Needs apt-get and dpkg-source
-# (package dpkg-dev). Runs as any user.
+# (package dpkg-dev, installed if missing when run as root). Runs as any user.
 #
 # Idempotent: if DEST already holds the unpacked tree of the wanted version (or, with no version
 # wanted, any complete tree), it does nothing and needs no network. Exit status non-zero, with a
@@ -52,8 +52,14 @@ if [[ -f "$dest/$stamp_name" ]]; then
 fi
 
 command -v apt-get >/dev/null || die "apt-get not found: this script needs a Debian-based system"
-command -v dpkg-source >/dev/null ||
-  die "dpkg-source not found: install the package dpkg-dev (apt-get install dpkg-dev)"
+if ! command -v dpkg-source >/dev/null; then
+  [[ $(id -u) -eq 0 ]] || die "dpkg-source not found: install the package dpkg-dev (apt-get install dpkg-dev)"
+  note "installing dpkg-dev, for dpkg-source"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get install -y -qq dpkg-dev >/dev/null 2>&1 ||
+    { apt-get update -qq && apt-get install -y -qq dpkg-dev >/dev/null; } ||
+    die "cannot install dpkg-dev, which provides dpkg-source"
+fi
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/check_mail-curl-src.XXXXXX")
 trap 'rm -rf "$work"' EXIT
@@ -106,17 +112,26 @@ apt_opts=(
 )
 
 note "updating a private apt index of Debian's source packages"
-if ! apt-get "${apt_opts[@]}" -qq update >"$work/update.log" 2>&1 ||
-   grep -qE '^(E:|W: Failed to fetch)' "$work/update.log"; then
+if ! apt-get "${apt_opts[@]}" -qq update >"$work/update.log" 2>&1; then
   cat "$work/update.log" >&2
   die "cannot download the deb-src indexes (network or mirror problem?)"
 fi
+# Some suites failing (say the security mirror) is fine as long as one of them has curl.
+update_failed=false
+grep -qE '^(E|W): Failed to fetch' "$work/update.log" && update_failed=true
 
 # Which version: the wanted one if the mirror still has it, else the newest revision of the same
 # upstream release, else (nothing wanted) the newest.
 available=$(apt-cache "${apt_opts[@]}" showsrc curl 2>/dev/null |
-  awk '/^Package: /{p=$2} /^Version: /{if (p == "curl") print $2}' | sort -u)
-[[ -n "$available" ]] || die "the deb-src indexes have no source package named curl"
+  awk '/^Package: /{p=$2} /^Version: /{if (p == "curl") print $2}' | sort -u || true)
+if [[ -z "$available" ]]; then
+  if $update_failed; then
+    cat "$work/update.log" >&2
+    die "cannot download the deb-src indexes (network or mirror problem?)"
+  fi
+  die "the deb-src indexes have no source package named curl"
+fi
+$update_failed && grep -E '^(E|W): Failed to fetch' "$work/update.log" >&2
 pick=
 if [[ -n "$wanted" ]]; then
   if grep -qxF "$wanted" <<<"$available"; then

@@ -4,7 +4,7 @@
 #   scripts/install-deps.sh --build    only what building check_mail needs
 set -euo pipefail
 
-build_packages=(cmake ninja-build g++ pkg-config libcurl4-openssl-dev nlohmann-json3-dev libcli11-dev
+build_packages=(cmake ninja-build g++ pkg-config dpkg-dev libcurl4-openssl-dev nlohmann-json3-dev libcli11-dev
   libssl-dev libpcre2-dev libsodium-dev libgtest-dev libgmock-dev)
 # The servers the tests run against (Postfix, Dovecot, the Python API simulator), the reference
 # plugins compared with (Centreon's, check_smtp), and the tools of the benchmark and fuzzing.

@@ -49,6 +49,8 @@ std::vector<cli::OptionSpec> options() {
       opt("allow-plaintext-auth", "", "Allow AUTH over a connection without TLS (refused otherwise).", "", "", kSection),
       opt("retests", "N", "Retry a failed attempt N times before reporting the failure.", "0", "", kSection),
       opt("retest-interval", "SECONDS", "Wait between attempts.", "10", "", kSection),
+      opt("command", "LINE", "Send this command after AUTH (check_smtp's -C; repeatable).", "", "C", kSection, {}, true),
+      opt("response", "REGEX", "Expected reply to the matching --command (check_smtp's -R; repeatable): WARNING otherwise.", "", "R", kSection, {}, true),
       opt("ignore-quit-failure", "", "check_smtp compatibility; a failed QUIT never fails the check anyway.", "", "q", kSection),
       opt("certificate-days", "WARN[,CRIT]", "check_smtp compatibility: minimum days of certificate validity.", "", "D", kTlsSection),
       opt("insecure", "", "Do not verify the server certificate and host name.", "", "", kTlsSection),
@@ -252,11 +254,11 @@ std::string security_text(const ts::SessionOptions& s, const ts::Result& r) {
 
 std::string auth_text(const ts::SessionOptions& s, const ts::Result& r) {
   if (s.auth == ts::AuthMethod::none) return "no auth";
-  std::string mechanism = r.auth_mechanism ? std::string(transport::sasl::mechanism_name(*r.auth_mechanism))
-                                           : util::to_lower(std::string(s.auth == ts::AuthMethod::plain ? "PLAIN"
-                                                                        : s.auth == ts::AuthMethod::login ? "LOGIN"
-                                                                        : s.auth == ts::AuthMethod::cram_md5 ? "CRAM-MD5"
-                                                                                                             : "auto"));
+  std::string mechanism = r.auth_mechanism                      ? std::string(transport::sasl::mechanism_name(*r.auth_mechanism))
+                          : s.auth == ts::AuthMethod::plain    ? "PLAIN"
+                          : s.auth == ts::AuthMethod::login    ? "LOGIN"
+                          : s.auth == ts::AuthMethod::cram_md5 ? "CRAM-MD5"
+                                                               : "auto";
   return "AUTH " + mechanism + " as " + util::sanitize_line(s.username, 80);
 }
 
@@ -283,7 +285,7 @@ void fill_values(const ts::SessionOptions& s, const ts::Result& r, int attempts,
     error = "unexpected_banner";
   } else if (!s.recipients.empty()) {
     message = "message accepted";
-    if (r.last_reply) message += " (" + r.last_reply->summary(120) + ")";
+    if (r.final_reply) message += " (" + r.final_reply->summary(120) + ")";
   } else {
     message = "accepting connections";
     if (r.capabilities && !r.capabilities->domain.empty()) message += " (" + util::sanitize_line(r.capabilities->domain, 80) + ")";
@@ -291,9 +293,13 @@ void fill_values(const ts::SessionOptions& s, const ts::Result& r, int attempts,
   v["message"] = Value::of(util::sanitize_line(message, 300));
   v["phase"] = Value::of(phase);
   v["error"] = Value::of(error);
-  v["code"] = Value::of(r.last_code() ? std::to_string(r.last_code()) : std::string());
-  v["enhanced"] = Value::of(r.last_enhanced_code());
-  if (r.last_code()) v["code_value"] = Value::of(static_cast<double>(r.last_code()));
+  // The reply that tells how the check went: the refusal, else the last reply before QUIT
+  // (the message's 250, or EHLO's/AUTH's), never QUIT's 221.
+  const ts::Reply* reply = r.failure ? (r.failure->reply ? &*r.failure->reply : nullptr)
+                                     : (r.final_reply ? &*r.final_reply : nullptr);
+  v["code"] = Value::of(reply ? std::to_string(reply->code) : std::string());
+  v["enhanced"] = Value::of(reply && reply->enhanced ? reply->enhanced->to_string() : std::string());
+  if (reply) v["code_value"] = Value::of(static_cast<double>(reply->code));
 
   auto put = [&](const char* key, const std::optional<double>& value) {
     if (value) v[key] = Value::of(*value);
@@ -313,29 +319,45 @@ void fill_values(const ts::SessionOptions& s, const ts::Result& r, int attempts,
   if (r.tls && r.tls->peer_certificate) v["certificate_days"] = Value::of(r.tls->peer_certificate->days_until_expiry);
 }
 
-// --expect-banner / -e against the greeting; an empty string when it matches.
-std::string banner_mismatch(const cli::Options& o, const ts::Result& r) {
+// The greeting as the server sent it: "220 mail.example.com ESMTP".
+std::string banner_text(const ts::Result& r) {
+  if (!r.banner) return {};
+  return std::to_string(r.banner->code) + " " + r.banner->text();
+}
+
+// -e and --expect-banner against the greeting, then check_smtp's -R against the replies to -C.
+// Returns a failure text, or "" when everything matched.
+std::string expectation_failure(const cli::Options& o, const std::optional<output::Regex>& expect_banner,
+                                const std::vector<output::Regex>& responses, const ts::Result& r) {
   if (r.failure) return {};
-  const auto& entries = r.transcript.entries();
-  std::string banner;
-  if (r.capabilities) banner = r.capabilities->domain;
-  for (const auto& entry : entries)
-    if (entry.direction == transport::Transcript::Direction::server) {
-      banner = entry.text;
-      break;
-    }
-  if (!o.get("expect").empty() && banner.find(o.get("expect")) == std::string::npos)
-    return "greeting does not contain '" + util::sanitize_line(o.get("expect"), 60) + "': " + util::sanitize_line(banner, 120);
+  std::string banner = util::sanitize_line(banner_text(r), 160);
+  if (!o.get("expect").empty() && banner_text(r).find(o.get("expect")) == std::string::npos)
+    return "greeting does not contain '" + util::sanitize_line(o.get("expect"), 60) + "': " + banner;
+  if (expect_banner && !expect_banner->search(banner_text(r)))
+    return "greeting does not match --expect-banner: " + banner;
+  auto commands = o.all("command");
+  for (std::size_t i = 0; i < responses.size() && i < r.command_replies.size(); ++i) {
+    const ts::Reply& reply = r.command_replies[i];
+    std::string text = std::to_string(reply.code) + " " + reply.text();
+    if (!responses[i].search(text))
+      return "invalid response '" + util::sanitize_line(text, 120) + "' to command '" + util::sanitize_line(commands[i], 60) + "'";
+  }
   return {};
 }
 
 void run(ModeRun& run) {
   const cli::Options& o = run.options;
   ts::SessionOptions session = session_options(run);
-  std::optional<output::Regex> expect_banner;
-  if (!o.get("expect-banner").empty()) expect_banner = compile_filter(o, "expect-banner");
-  // The greeting is needed for -e/--expect-banner checks even without --verbose.
-  if (expect_banner || !o.get("expect").empty()) session.record_transcript = true;
+  std::optional<output::Regex> expect_banner = compile_filter(o, "expect-banner");
+  session.extra_commands = o.all("command");
+  std::vector<output::Regex> responses;
+  for (const std::string& pattern : o.all("response")) {
+    output::Regex::Error error;
+    auto regex = output::Regex::try_compile(pattern, "", &error);
+    if (!regex) throw CheckError("Invalid regular expression in --response: " + error.message);
+    responses.push_back(std::move(*regex));
+  }
+  if (responses.size() > session.extra_commands.size()) throw CheckError("More --response than --command options.");
 
   auto retests = util::parse_integer(o.get("retests"), 0, 100);
   if (!retests) throw CheckError("Wrong --retests value '" + o.get("retests") + "'.");
@@ -349,20 +371,10 @@ void run(ModeRun& run) {
     ++attempts;
     result = ts::run_smtp_check(session, run.deadline);
     if (result.failure && result.failure->kind == transport::ErrorKind::config) throw CheckError(result.failure->summary);
-    expect_failure = banner_mismatch(o, result);
-    if (expect_banner && !result.failure) {
-      std::string banner;
-      for (const auto& entry : result.transcript.entries())
-        if (entry.direction == transport::Transcript::Direction::server) {
-          banner = entry.text;
-          break;
-        }
-      if (!expect_banner->search(banner))
-        expect_failure = "greeting does not match --expect-banner: " + util::sanitize_line(banner, 120);
-    }
+    expect_failure = expectation_failure(o, expect_banner, responses, result);
     bool failed = result.failure.has_value() || !expect_failure.empty();
     if (run.verbose) {
-      run.report.add_long("attempt " + std::to_string(attempts) + ":");
+      run.report.add_long("attempt " + std::to_string(attempts) + (failed ? " failed:" : ":"));
       for (const auto& entry : result.transcript.entries()) run.report.add_long(transport::Transcript::format(entry));
     }
     if (!failed || attempts > *retests) break;
@@ -404,7 +416,7 @@ const ModeDefinition kSmtpMode{
     "CRITICAL for 5xx; status expressions over %{code}, %{enhanced}, %{phase}, %{message} and %{error} (the failure "
     "kind when the server did not answer with a refusal: timeout, connect_refused, tls_verify, ...) override that. "
     "TLS certificates and host names are verified unless --insecure. check_smtp's -H -p -f -e -C -R -F -D -S -A -U -P -q "
-    "-w -c -t -4 -6 are understood too (-C/-R are not: see docs/modes/smtp.md).",
+    "-w -c -t -4 -6 are understood too.",
     "check_mail --mode=smtp --hostname=mail.example.com\n"
     "check_mail --mode=smtp --hostname=mail.example.com --port=587 --security=starttls --auth-type=plain "
     "--username=monitor --password-file=/etc/nagios/smtp.pass --email=probe@example.com --warning-total-time=2 "

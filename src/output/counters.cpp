@@ -126,7 +126,7 @@ InstanceResult run_instance(const CounterGroup& group, const CounterSettings& se
       to += text;
     };
     if (outcome.skipped) {
-      append(result.long_msg, outcome.message);
+      if (counter.display_ok) append(result.long_msg, outcome.message);
       continue;
     }
     if (counter.display_ok || outcome.status != Status::Ok) append(result.long_msg, outcome.message);

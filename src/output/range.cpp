@@ -92,7 +92,7 @@ std::optional<Range> parse_range(std::string_view input) {
     std::string_view start = text.substr(pos, colon - pos);
     if (start == "~") {
       range.start_infinite = true;
-      range.start_text = "~";
+      range.start_text.assign(1, '~');  // not = "~": GCC 12 -Wrestrict false positive under -fsanitize
     } else if (!start.empty()) {
       if (scan_bound(start, 0) != start.size()) return std::nullopt;
       if (!bound_value(start, range.start_text, range.start)) return std::nullopt;

@@ -42,10 +42,9 @@ bool bind(void* library, const char* name, T& function) {
 }
 #endif
 
-// Loaded once per process; the library stays loaded until exit. OpenSSL is set up by curl only
-// when the first request needs TLS (it initialises itself should a redirect need it later).
-const CurlApi& curl_api(bool tls) {
-  static const CurlApi api = [tls] {
+// Set up once per process, on the first request; the library stays until exit.
+const CurlApi& curl_api() {
+  static const CurlApi api = [] {
 #if CHECK_MAIL_CURL_STATIC
     // Linked in: nothing to load, and no GnuTLS anywhere (the static libcurl uses OpenSSL only).
     CurlApi loaded{.global_init = &curl_global_init,
@@ -77,7 +76,7 @@ const CurlApi& curl_api(bool tls) {
               bind(library, "curl_slist_free_all", loaded.slist_free_all);
     if (!ok) throw HttpError(HttpError::Kind::Library, "Cannot load libcurl: missing entry points");
 #endif
-    if (loaded.global_init(tls ? CURL_GLOBAL_SSL : CURL_GLOBAL_NOTHING) != CURLE_OK)
+    if (loaded.global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
       throw HttpError(HttpError::Kind::Library, "Cannot initialise libcurl");
     return loaded;
   }();
@@ -149,7 +148,7 @@ HttpResponse HttpClient::perform(const HttpRequest& request, const Deadline& dea
   const std::string target = authority(request.url);
   if (deadline.expired())
     throw HttpError(HttpError::Kind::Timeout, "Timeout after " + budget_text(deadline) + " waiting for " + request.url);
-  const CurlApi& api = curl_api(request.url.rfind("https:", 0) == 0);
+  const CurlApi& api = curl_api();
 
   std::unique_ptr<CURL, void (*)(CURL*)> curl(api.easy_init(), api.easy_cleanup);
   if (!curl) throw HttpError(HttpError::Kind::Library, "Cannot initialise libcurl");

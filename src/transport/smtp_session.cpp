@@ -32,6 +32,7 @@ std::string_view phase_label(Phase phase) {
     case Phase::ehlo: return "EHLO";
     case Phase::starttls: return "STARTTLS";
     case Phase::auth: return "AUTH";
+    case Phase::command: return "command";
     case Phase::mail_from: return "MAIL FROM";
     case Phase::rcpt_to: return "RCPT TO";
     case Phase::data: return "DATA";
@@ -68,6 +69,7 @@ std::string_view phase_name(Phase phase) {
     case Phase::ehlo: return "ehlo";
     case Phase::starttls: return "starttls";
     case Phase::auth: return "auth";
+    case Phase::command: return "command";
     case Phase::mail_from: return "mail_from";
     case Phase::rcpt_to: return "rcpt_to";
     case Phase::data: return "data";
@@ -96,11 +98,13 @@ Result Session::run() noexcept {
       ehlo();
       if (options_.security == Security::starttls) starttls();
       if (options_.auth != AuthMethod::none) authenticate();
+      if (!options_.extra_commands.empty()) send_extra_commands();
       if (!options_.recipients.empty()) {
         send_message();
       } else {
         mark_response_time();
       }
+      result_.final_reply = result_.last_reply;
       quit();
       phase_ = Phase::done;
     } catch (const TransportError& error) {
@@ -187,6 +191,11 @@ void Session::refuse(std::string_view what, const Reply& reply) {
   throw TransportError(ErrorKind::rejected, std::string(what) + ": " + reply.summary());
 }
 
+void Session::send_extra_commands() {
+  phase_ = Phase::command;
+  for (const std::string& line : options_.extra_commands) result_.command_replies.push_back(command(line));
+}
+
 void Session::update_counters() {
   if (!connection_) return;
   result_.bytes_sent = connection_->bytes_sent();
@@ -201,6 +210,7 @@ void Session::read_banner() {
   phase_ = Phase::banner;
   const auto start = Deadline::Clock::now();
   const Reply reply = read_reply();
+  result_.banner = reply;
   if (reply.code != 220) refuse("server did not accept the connection", reply);
   result_.timings.banner = seconds_since(start);
 }

@@ -21,6 +21,7 @@ bool ready() {
 
 bool from_hex(std::string_view hex, std::vector<unsigned char>& out) {
   out.assign(hex.size() / 2, 0);
+  if (out.empty()) return hex.empty();  // sodium_hex2bin must not get a null buffer
   std::size_t length = 0;
   return hex.size() % 2 == 0 &&
          sodium_hex2bin(out.data(), out.size(), hex.data(), hex.size(), nullptr, &length, nullptr) == 0 &&

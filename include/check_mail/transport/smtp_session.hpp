@@ -33,7 +33,7 @@ enum class Security {
 enum class AuthMethod { none, automatic, plain, login, cram_md5 };
 
 // Dialogue steps, in order. A failure names the step it happened in.
-enum class Phase { dns, connect, tls_handshake, banner, ehlo, starttls, auth, mail_from, rcpt_to, data, message, quit, done };
+enum class Phase { dns, connect, tls_handshake, banner, ehlo, starttls, auth, command, mail_from, rcpt_to, data, message, quit, done };
 [[nodiscard]] std::string_view phase_name(Phase phase);  // "rcpt_to"
 
 struct SessionOptions {
@@ -49,6 +49,10 @@ struct SessionOptions {
   std::string authzid;               // PLAIN authorisation identity; usually empty
   // AUTH sends credentials; without TLS that is refused (before connecting) unless this is set.
   bool allow_plaintext_auth = false;
+
+  // Commands sent as they are after AUTH (check_smtp's -C); any reply is recorded in
+  // Result::command_replies for the caller to judge (check_smtp's -R).
+  std::vector<std::string> extra_commands;
 
   std::string mail_from;                 // envelope sender; empty: the null sender "<>"
   std::vector<std::string> recipients;   // empty: no mail transaction, only banner/EHLO/AUTH/QUIT
@@ -91,11 +95,14 @@ struct Result {
   // Most recent server reply (its code is the "status"). After a refusal the failing reply is
   // in failure->reply, since a polite QUIT (221) may have followed.
   std::optional<Reply> last_reply;
+  std::optional<Reply> final_reply;   // the last reply before QUIT: the message's 250, or EHLO's/AUTH's
   std::string peer_address;           // numeric address connected to
   std::optional<TlsInfo> tls;         // set once TLS is up
   std::optional<Capabilities> capabilities;  // from the last EHLO/HELO
   std::optional<sasl::Mechanism> auth_mechanism;  // mechanism that authenticated
   std::vector<std::string> accepted_recipients;   // 250/251 to RCPT TO
+  std::optional<Reply> banner;        // the 220 greeting
+  std::vector<Reply> command_replies; // one per SessionOptions::extra_commands sent
   std::string message_token;          // tracking id in the sent message
   std::string message_id;
   std::optional<double> sent_epoch;   // Unix time written into the token
@@ -114,8 +121,9 @@ public:
   // options and deadline must outlive the session.
   Session(const SessionOptions& options, const Deadline& deadline);
 
-  // Runs the whole dialogue. On failure after the connection is up, a best-effort QUIT is sent
-  // when the connection is still usable. Never throws.
+  // Runs the whole dialogue and hands over the result (call once). After a refusal the
+  // connection is still in step, so a polite QUIT is sent; after transport failures it is not.
+  // Never throws: every failure is in Result::failure.
   Result run() noexcept;
 
   // Individual steps, in dialogue order; each throws TransportError.
@@ -125,6 +133,7 @@ public:
   void ehlo();                  // EHLO, HELO fallback on 5xx
   void starttls();              // STARTTLS, handshake, EHLO again (capabilities replaced)
   void authenticate();
+  void send_extra_commands();   // SessionOptions::extra_commands, replies recorded
   void send_message();          // MAIL FROM, RCPT TO..., DATA, message, "."
   void quit();                  // QUIT, expecting 221 (errors recorded, not thrown)
 

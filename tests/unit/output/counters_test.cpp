@@ -483,6 +483,7 @@ TEST(CountersJson, PerfdataCarriesMetricNameAndInstance) {
   EXPECT_EQ(perfdatas[0]["min"], "0");
   EXPECT_EQ(perfdatas[0]["mode"], "spools");
   EXPECT_EQ(perfdatas[1]["instances"], "it's");
+  EXPECT_EQ(perfdatas[1]["label"], "it''s#spool.messages.count") << "quotes doubled in the label, as Centreon";
 
   auto global = nlohmann::json::parse(run({contract_licenses("licensed", 120)}, {}, json).text)["plugin"]["perfdatas"];
   ASSERT_EQ(global.size(), 1u);

@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -35,6 +36,8 @@ struct Case {
   Variables variables;
   bool expected;
 };
+
+void PrintTo(const Case& c, std::ostream* os) { *os << "'" << c.expression << "'"; }
 
 class PerlSemantics : public ::testing::TestWithParam<Case> {};
 
@@ -211,6 +214,8 @@ struct ErrorCase {
   std::size_t position;  // 1-based
   const char* message_part;
 };
+
+void PrintTo(const ErrorCase& c, std::ostream* os) { *os << "'" << c.text << "'"; }
 
 class SyntaxErrors : public ::testing::TestWithParam<ErrorCase> {};
 

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -24,6 +25,8 @@ struct AlertCase {
   double value;
   bool alerts;
 };
+
+void PrintTo(const AlertCase& c, std::ostream* os) { *os << "'" << c.range << "' with " << c.value; }
 
 class GuidelinesTable : public ::testing::TestWithParam<AlertCase> {};
 
@@ -84,6 +87,8 @@ struct PerlCase {
   const char* perfdata;
   const char* alerts;
 };
+
+void PrintTo(const PerlCase& c, std::ostream* os) { *os << "'" << c.range << "' at precision " << c.float_precision; }
 
 class PerlParseThreshold : public ::testing::TestWithParam<PerlCase> {};
 
@@ -179,6 +184,8 @@ struct RenderCase {
   const char* range;
   const char* perfdata;
 };
+
+void PrintTo(const RenderCase& c, std::ostream* os) { *os << "'" << c.range << "'"; }
 
 class PerfdataRendering : public ::testing::TestWithParam<RenderCase> {};
 

@@ -194,6 +194,15 @@ TEST(Report, PerfdataAfterPipe) {
             "'quarantine_limit#spool.messages.count'=5000;;;0;\n");
 }
 
+TEST(Report, PerfdataLabelsWithQuotesOrBlanks) {
+  Report report;
+  report.add(Status::Ok, "All spools are ok");
+  report.add_perfdata(perf("it's#spool.messages.count", "2"));
+  report.add_perfdata(perf("with space#spool.messages.count", "1"));
+  EXPECT_EQ(report.render({}).text,
+            "OK: All spools are ok | 'it''s#spool.messages.count'=2;;;0; 'with space#spool.messages.count'=1;;;0;\n");
+}
+
 TEST(Report, NoPipeWithoutPerfdata) {
   Report report;
   report.add(Status::Ok, "All services are ok");
