@@ -114,13 +114,10 @@ output::RenderOptions render_options(const Options& options, const std::string& 
     if (!render.filter_perfdata) throw UsageError{"Invalid regular expression in --filter-perfdata: " + error.message};
   }
   for (const std::string& change : options.all("change-short-output")) {
-    auto parts = util::split(change, '~');
-    std::string flags = parts.size() > 2 ? parts[2] : "";
     output::Regex::Error error;
-    auto pattern = output::Regex::try_compile(parts[0], flags.find('i') != std::string::npos ? "i" : "", &error);
-    if (!pattern) throw UsageError{"Invalid regular expression in --change-short-output: " + error.message};
-    render.change_short_output.push_back(
-        {std::move(*pattern), parts.size() > 1 ? parts[1] : "", flags.find('g') != std::string::npos});
+    auto substitution = output::parse_substitution(change, &error);
+    if (!substitution) throw UsageError{"Invalid regular expression in --change-short-output: " + error.message};
+    render.change_short_output.push_back(std::move(*substitution));
   }
   for (const std::string& change : options.all("change-exit")) {
     auto parts = util::split(change, '=');

@@ -145,7 +145,8 @@ std::optional<std::string> read_counter_settings(const std::vector<CounterGroup>
     for (const Counter& counter : group.counters) {
       ThresholdNames names = threshold_names(group, counter);
       CounterThresholds& thresholds = settings.thresholds[counter.label];
-      // The long name wins over its alias, as Centreon's option redirect does.
+      // The command-line parser keeps both names as one option (the last given wins, as with
+      // Centreon); a getter that keeps them apart gets the long name first.
       auto value_of = [&](const std::string& level) {
         std::optional<std::string> value = getter(level + "-" + names.primary);
         if (!value && names.alias) value = getter(level + "-" + *names.alias);

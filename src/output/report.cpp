@@ -31,6 +31,15 @@ std::string apply_range_option(std::string range, int mode) {
 
 }  // namespace
 
+std::optional<RenderOptions::Substitution> parse_substitution(std::string_view option, Regex::Error* error) {
+  auto parts = util::split(option, '~');
+  std::string flags = parts.size() > 2 ? parts[2] : "";
+  auto pattern = Regex::try_compile(parts[0], flags.find('i') != std::string::npos ? "i" : "", error);
+  if (!pattern) return std::nullopt;
+  return RenderOptions::Substitution{std::move(*pattern), parts.size() > 1 ? parts[1] : "",
+                                     flags.find('g') != std::string::npos};
+}
+
 void Report::add(Status status, std::string message) {
   // Centreon chomps messages; what is left is one line: the status line must stay the first and
   // only line.

@@ -5,6 +5,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "check_mail/output/perfdata.hpp"
@@ -33,6 +34,10 @@ struct RenderOptions {
   std::string plugin_name;
   std::string mode_name;
 };
+
+// A --change-short-output value, "pattern~replacement[~flags]" (flags: i, g), as the original
+// splits it. nullopt, with *error set, when the pattern does not compile.
+std::optional<RenderOptions::Substitution> parse_substitution(std::string_view option, Regex::Error* error);
 
 class Report {
 public:

@@ -3,6 +3,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cmath>
 #include <ctime>
 
@@ -43,33 +44,6 @@ namespace {
 constexpr long long kDefaultTokenLifetime = 900;  // seconds, as the original
 constexpr long long kExpirySafetyMargin = 30;
 
-// accessTokenExpiration: "2026-11-23T13:45:00Z", fractional seconds and offsets allowed; no zone
-// means UTC. Returns epoch seconds or nullopt.
-std::optional<long long> parse_iso8601(const std::string& text) {
-  int year, month, day, hour, minute;
-  double second;
-  int consumed = 0;
-  if (std::sscanf(text.c_str(), "%4d-%2d-%2dT%2d:%2d:%lf%n", &year, &month, &day, &hour, &minute, &second, &consumed) != 6)
-    return std::nullopt;
-  std::tm tm{};
-  tm.tm_year = year - 1900;
-  tm.tm_mon = month - 1;
-  tm.tm_mday = day;
-  tm.tm_hour = hour;
-  tm.tm_min = minute;
-  tm.tm_sec = static_cast<int>(second);
-  long long epoch = static_cast<long long>(timegm(&tm));
-  std::string zone = text.substr(static_cast<std::size_t>(consumed));
-  if (!zone.empty() && zone != "Z") {
-    int zh = 0, zm = 0;
-    char sign = zone[0];
-    if ((sign != '+' && sign != '-') || std::sscanf(zone.c_str() + 1, "%2d:%2d", &zh, &zm) < 1) return std::nullopt;
-    long long offset = zh * 3600LL + zm * 60LL;
-    epoch += sign == '+' ? -offset : offset;
-  }
-  return epoch;
-}
-
 // Depth of the deepest array/object, counted without parsing, so hostile nesting is refused
 // before the parser sees it.
 std::size_t json_depth(const std::string& text) {
@@ -108,6 +82,13 @@ json decode(const transport::HttpResponse& response) {
 }
 
 bool is_success(long status) { return status >= 200 && status < 300; }
+
+// A bearer token goes into a request header: non-empty, bounded, printable ASCII without spaces
+// (anything else could split the header or smuggle another one).
+bool usable_token(std::string_view token) {
+  if (token.empty() || token.size() > 8192) return false;
+  return std::all_of(token.begin(), token.end(), [](char c) { return c > 0x20 && c < 0x7f; });
+}
 
 }  // namespace
 
@@ -183,19 +164,13 @@ struct Api::Impl {
     auto content = util::read_file(statefile, 64 * 1024, &error);
     if (!content) return std::nullopt;
     // A corrupt or foreign cache is ignored and replaced after the next login.
-    json state = json::parse(*content, nullptr, false);
-    if (!state.is_object() || !state.contains("expires_on") || !state["expires_on"].is_number() ||
-        !state.contains("token") || !state["token"].is_string())
-      return std::nullopt;
-    if (state["expires_on"].get<double>() <= static_cast<double>(std::time(nullptr))) return std::nullopt;
-    return util::unseal(state["token"].get<std::string>(), password, cache_context);
+    return token_from_cache(*content, password, cache_context, static_cast<long long>(std::time(nullptr)));
   }
 
   void store_token(long long expires_on) {
     auto sealed = util::seal(token, password, cache_context);
     if (!sealed) throw CheckError("Cannot seal the API token for the cache");
-    json state = {{"version", 1}, {"expires_on", expires_on}, {"token", *sealed}};
-    if (auto error = util::write_file_atomically(statefile, state.dump()))
+    if (auto error = util::write_file_atomically(statefile, token_cache_content(*sealed, expires_on)))
       throw CheckError("Cannot write statefile '" + statefile + "': " + *error +
                        " (check --statefile-dir, the directory must exist and be writable)");
   }
@@ -213,7 +188,7 @@ struct Api::Impl {
                        util::sanitize_line(response.reason) + "']");
     json reply = decode(response);
     if (!reply.is_object() || !reply.contains("accessToken") || !reply["accessToken"].is_string() ||
-        reply["accessToken"].get<std::string>().empty())
+        !usable_token(reply["accessToken"].get<std::string>()))
       throw CheckError("Cannot get token");
     token = reply["accessToken"].get<std::string>();
     long long now = static_cast<long long>(std::time(nullptr));
@@ -252,22 +227,117 @@ struct Api::Impl {
         message += ": HTTP " + std::to_string(response.status) + " " + util::sanitize_line(response.reason);
       throw CheckError(message);
     }
-    json reply = decode(response);
-    if (!reply.is_object()) unexpected_reply(endpoint, "the reply is not a JSON object");
-    // Deliberately stricter than the original, which ignores "success": false.
-    if (reply.contains("success") && reply["success"].is_boolean() && !reply["success"].get<bool>()) {
-      std::string message = reply.contains("message") && reply["message"].is_string()
-                                ? util::sanitize_line(reply["message"].get<std::string>())
-                                : std::string("no message");
-      throw CheckError("API error: " + (message.empty() ? std::string("no message") : message));
-    }
-    return reply;
+    return decode_data_reply(response, endpoint);
   }
 };
 
 Api::Api(ModeRun& run) : impl_(std::make_shared<Impl>(run)) {}
 
 json Api::get(const std::string& endpoint) { return impl_->get(endpoint); }
+
+json decode_data_reply(const transport::HttpResponse& response, const std::string& endpoint) {
+  json reply = decode(response);
+  if (!reply.is_object()) unexpected_reply(endpoint, "the reply is not a JSON object");
+  // Deliberately stricter than the original, which ignores "success": false.
+  if (reply.contains("success") && reply["success"].is_boolean() && !reply["success"].get<bool>()) {
+    std::string message = reply.contains("message") && reply["message"].is_string()
+                              ? util::sanitize_line(reply["message"].get<std::string>())
+                              : std::string("no message");
+    throw CheckError("API error: " + (message.empty() ? std::string("no message") : message));
+  }
+  return reply;
+}
+
+namespace {
+
+bool take_digits(std::string_view text, std::size_t& pos, std::size_t count, int& value) {
+  if (text.size() - pos < count) return false;
+  value = 0;
+  for (std::size_t i = 0; i < count; ++i) {
+    char c = text[pos + i];
+    if (c < '0' || c > '9') return false;
+    value = value * 10 + (c - '0');
+  }
+  pos += count;
+  return true;
+}
+
+bool take_char(std::string_view text, std::size_t& pos, std::string_view accepted) {
+  if (pos >= text.size() || accepted.find(text[pos]) == std::string_view::npos) return false;
+  ++pos;
+  return true;
+}
+
+// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil).
+long long days_from_civil(long long year, int month, int day) {
+  year -= month <= 2;
+  const long long era = (year >= 0 ? year : year - 399) / 400;
+  const long long yoe = year - era * 400;
+  const long long doy = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1;
+  const long long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + doe - 719468;
+}
+
+int days_in_month(int year, int month) {
+  static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+  return month == 2 && leap ? 29 : kDays[month - 1];
+}
+
+}  // namespace
+
+std::optional<long long> parse_iso8601(std::string_view text) {
+  std::size_t pos = 0;
+  int year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0;
+  if (!take_digits(text, pos, 4, year) || !take_char(text, pos, "-") || !take_digits(text, pos, 2, month) ||
+      !take_char(text, pos, "-") || !take_digits(text, pos, 2, day) || !take_char(text, pos, "Tt ") ||
+      !take_digits(text, pos, 2, hour) || !take_char(text, pos, ":") || !take_digits(text, pos, 2, minute) ||
+      !take_char(text, pos, ":") || !take_digits(text, pos, 2, second))
+    return std::nullopt;
+  if (month < 1 || month > 12 || day < 1 || day > days_in_month(year, month) || hour > 23 || minute > 59 ||
+      second > 60)
+    return std::nullopt;
+  if (take_char(text, pos, ".,")) {  // fractional seconds: any number of digits, ignored
+    std::size_t start = pos;
+    while (pos < text.size() && text[pos] >= '0' && text[pos] <= '9') ++pos;
+    if (pos == start) return std::nullopt;
+  }
+  long long offset = 0;
+  if (pos < text.size() && (text[pos] == '+' || text[pos] == '-')) {
+    const bool east = text[pos++] == '+';
+    int zone_hours = 0, zone_minutes = 0;
+    if (!take_digits(text, pos, 2, zone_hours)) return std::nullopt;
+    if (pos < text.size()) {
+      take_char(text, pos, ":");
+      if (!take_digits(text, pos, 2, zone_minutes)) return std::nullopt;
+    }
+    if (zone_hours > 23 || zone_minutes > 59) return std::nullopt;
+    offset = (zone_hours * 3600LL + zone_minutes * 60LL) * (east ? 1 : -1);
+  } else {
+    take_char(text, pos, "Zz");
+  }
+  if (pos != text.size()) return std::nullopt;
+  return days_from_civil(year, month, day) * 86400 + hour * 3600LL + minute * 60LL + second - offset;
+}
+
+std::string token_cache_content(const std::string& sealed_token, long long expires_on) {
+  json state = {{"version", 1}, {"expires_on", expires_on}, {"token", sealed_token}};
+  return state.dump();
+}
+
+std::optional<std::string> token_from_cache(std::string_view content, const std::string& password,
+                                            const std::string& context, long long now) {
+  json state = json::parse(content.begin(), content.end(), nullptr, false);
+  if (!state.is_object()) return std::nullopt;
+  auto expires_on = state.find("expires_on");
+  auto token = state.find("token");
+  if (expires_on == state.end() || !expires_on->is_number() || token == state.end() || !token->is_string())
+    return std::nullopt;
+  if (!(expires_on->get<double>() > static_cast<double>(now))) return std::nullopt;
+  auto unsealed = util::unseal(token->get<std::string>(), password, context);
+  if (!unsealed || !usable_token(*unsealed)) return std::nullopt;
+  return unsealed;
+}
 
 void unexpected_reply(const std::string& endpoint, const std::string& what) {
   throw CheckError("Unexpected reply from " + endpoint + ": " + what);

@@ -36,8 +36,14 @@ std::vector<output::CounterGroup> counters() {
 
 void run(ModeRun& run) {
   Api api(run);
-  nlohmann::json reply = api.get(kEndpoint);
-  output::Values& values = run.groups.front().global;
+  map_licenses(api.get(kEndpoint), run.groups.front());
+}
+
+}  // namespace
+
+void map_licenses(const nlohmann::json& reply, output::CounterGroup& group) {
+  if (!reply.is_object()) unexpected_reply(kEndpoint, "the reply is not a JSON object");
+  output::Values& values = group.global;
   nlohmann::json none;
   auto days = json_integer(reply.value("daysUntilUpgradeProtectionExpires", none), kEndpoint,
                            "daysUntilUpgradeProtectionExpires", -1e9, 1e9);
@@ -46,8 +52,6 @@ void run(ModeRun& run) {
   values["upgrade_protection_status"] =
       expired ? output::Value::of(std::string(*expired ? "expired" : "licensed")) : output::Value::none();
 }
-
-}  // namespace
 
 const ModeDefinition kLicensesMode{
     "licenses",

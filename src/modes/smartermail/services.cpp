@@ -35,13 +35,18 @@ std::vector<output::CounterGroup> counters() {
 void run(ModeRun& run) {
   auto filter = compile_filter(run.options, "filter-service");
   Api api(run);
-  nlohmann::json reply = api.get(kEndpoint);
+  map_services(api.get(kEndpoint), filter, run.options.get("filter-service"), run.groups.front(), run.report);
+}
+
+}  // namespace
+
+void map_services(const nlohmann::json& reply, const std::optional<output::Regex>& filter,
+                  const std::string& filter_text, output::CounterGroup& services, output::Report& report) {
   if (!reply.contains("services") || !reply["services"].is_object()) unexpected_reply(kEndpoint, "no 'services' object");
-  output::CounterGroup& services = run.groups.front();
   for (const auto& [raw_name, value] : reply["services"].items()) {
     std::string name = util::sanitize_line(raw_name);
     if (filter && !filter->search(raw_name)) {
-      run.report.add_long("skipping  '" + name + "': no matching filter.", true);
+      report.add_long("skipping  '" + name + "': no matching filter.", true);
       continue;
     }
     // A null state is not running, as the original reads it: hiding it would hide a problem.
@@ -50,12 +55,9 @@ void run(ModeRun& run) {
                                 {"display", output::Value::of(name)}};
   }
   if (services.instances.empty())
-    throw CheckError(filter ? "No service found matching the filter --filter-service='" +
-                                  run.options.get("filter-service") + "'"
+    throw CheckError(filter ? "No service found matching the filter --filter-service='" + filter_text + "'"
                             : "No service in the reply from " + kEndpoint);
 }
-
-}  // namespace
 
 const ModeDefinition kServicesMode{
     "services",

@@ -36,13 +36,18 @@ std::vector<output::CounterGroup> counters() {
 void run(ModeRun& run) {
   auto filter = compile_filter(run.options, "filter-spool");
   Api api(run);
-  nlohmann::json reply = api.get(kEndpoint);
+  map_spools(api.get(kEndpoint), filter, run.options.get("filter-spool"), run.groups.front(), run.report);
+}
+
+}  // namespace
+
+void map_spools(const nlohmann::json& reply, const std::optional<output::Regex>& filter, const std::string& filter_text,
+                output::CounterGroup& spools, output::Report& report) {
   if (!reply.contains("counts") || !reply["counts"].is_object()) unexpected_reply(kEndpoint, "no 'counts' object");
-  output::CounterGroup& spools = run.groups.front();
   for (const auto& [raw_name, value] : reply["counts"].items()) {
     std::string name = util::sanitize_line(raw_name);
     if (filter && !filter->search(raw_name)) {
-      run.report.add_long("skipping  '" + name + "': no matching filter.", true);
+      report.add_long("skipping  '" + name + "': no matching filter.", true);
       continue;
     }
     // Counts are whole numbers that a double holds exactly.
@@ -51,11 +56,9 @@ void run(ModeRun& run) {
                               {"display", output::Value::of(name)}};
   }
   if (spools.instances.empty())
-    throw CheckError(filter ? "No spool found matching the filter --filter-spool='" + run.options.get("filter-spool") + "'"
+    throw CheckError(filter ? "No spool found matching the filter --filter-spool='" + filter_text + "'"
                             : "No spool in the reply from " + kEndpoint);
 }
-
-}  // namespace
 
 const ModeDefinition kSpoolsMode{
     "spools",

@@ -24,6 +24,19 @@ mkdir -p "$OUT"
 OUT=$(cd "$OUT" && pwd)
 umask 022
 
+FILES="ca.pem ca.key server.pem server.key server-chain.pem client.pem client.key client-enc.key
+       expired.pem expired.key notyet.pem notyet.key selfsigned.pem selfsigned.key
+       wronghost.pem wronghost.key soon.pem soon.key"
+
+# Fast path: a full check (below) ran less than 12 hours ago and every file
+# is still there -> nothing can have gone stale (soon.pem keeps > 4 days).
+if [ "$FORCE" != 1 ] && [ -n "$(find "$OUT/.complete" -mmin -720 2>/dev/null)" ]; then
+    ok=1
+    for f in $FILES; do [ -s "$OUT/$f" ] && [ ! "$OUT/$f" -nt "$OUT/.complete" ] || { ok=0; break; }; done
+    [ "$ok" = 1 ] && exit 0
+fi
+rm -f "$OUT/.complete"
+
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/make_certs.XXXXXX")
 trap 'rm -rf "$WORK"' EXIT
 
@@ -224,4 +237,6 @@ else
     rm -f "$OUT/server-chain.pem.tmp"
 fi
 chmod 0644 "$OUT"/*.pem
+for f in $FILES; do [ -s "$OUT/$f" ] || { echo "make_certs.sh: $f missing" >&2; exit 1; }; done
+touch "$OUT/.complete"
 exit 0

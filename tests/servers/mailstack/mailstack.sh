@@ -133,10 +133,15 @@ stop_pid() { # stop_pid NAME PID : TERM, wait, then KILL its process group
     # children of a master (same process group) exit with it; give them a moment
     if [ -n "$pgid" ] && [ "$pgid" = "$pid" ]; then
         local n=50
-        while pgrep -g "$pgid" >/dev/null 2>&1 && [ $n -gt 0 ]; do sleep 0.1; n=$((n - 1)); done
-        pgrep -g "$pgid" >/dev/null 2>&1 && kill -KILL -- "-$pgid" 2>/dev/null || true
+        while group_alive "$pgid" && [ $n -gt 0 ]; do sleep 0.1; n=$((n - 1)); done
+        if group_alive "$pgid"; then kill -KILL -- "-$pgid" 2>/dev/null || true; fi
     fi
     return 0
+}
+
+group_alive() { # group_alive PGID -> a non-zombie process is left in the group
+    # (zombies are ignored: in containers PID 1 may never reap the daemons)
+    ps -e -o pgid=,stat= | awk -v g="$1" '$1 == g && $2 !~ /^Z/ { found = 1 } END { exit !found }'
 }
 
 log_tails() {
@@ -219,7 +224,16 @@ render() { # render TEMPLATE OUT
         -e "s|@INSTANCE@|mailstack-$BASE|g" \
         "$1" > "$2.tmp"
     if grep -n '@[A-Z_]*@' "$2.tmp" >&2; then die "unsubstituted placeholder in $2"; fi
-    mv "$2.tmp" "$2"
+    install_file "$2.tmp" "$2"
+}
+
+# install_file TMP DEST: replace DEST only if the content changed, and give
+# it an mtime in the past. Postfix's dict_load_file() re-reads (sleeping
+# 300ms per try, up to ~2s) any table or main.cf modified in the last second.
+install_file() {
+    if cmp -s "$1" "$2" 2>/dev/null; then rm -f "$1"; return 0; fi
+    touch -d "@$(( $(date +%s) - 60 ))" "$1"
+    mv -f "$1" "$2"
 }
 
 make_maildirs() {
@@ -252,7 +266,7 @@ write_configs() {
         user=${entry%%:*}
         printf '%s\t%s/%s/\n' "$user" "${user#*@}" "${user%@*}" >> "$PF_CONF/vmailbox.tmp"
     done
-    mv "$PF_CONF/vmailbox.tmp" "$PF_CONF/vmailbox"
+    install_file "$PF_CONF/vmailbox.tmp" "$PF_CONF/vmailbox"
     install -d -m 0755 -o root -g root "$QUEUE" "$QUEUE/pid"
     for d in active bounce corrupt defer deferred flush hold incoming private saved trace; do
         install -d -m 0700 -o postfix -g root "$QUEUE/$d"
@@ -269,7 +283,7 @@ write_configs() {
         printf '%s:{PLAIN}%s::::::\n' "$user" "$pass" >> "$DOVECOT/users.tmp"
     done
     chown root:dovecot "$DOVECOT/users.tmp"; chmod 0640 "$DOVECOT/users.tmp"
-    mv "$DOVECOT/users.tmp" "$DOVECOT/users"
+    install_file "$DOVECOT/users.tmp" "$DOVECOT/users"
     install -d -m 0750 -o root -g root "$DOVECOT/state"
     make_maildirs
 }
@@ -320,14 +334,14 @@ do_start() {
     printf 'PORT_BASE=%s\nVMAIL_USER=%s\n' "$BASE" "$VMAIL_USER" > "$STATE"
 
     # Dovecot first: Postfix needs its auth and LMTP sockets.
-    if ! /usr/sbin/dovecot -c "$DC_CONF" > "$LOGS/dovecot-start.log" 2>&1; then
+    if ! /usr/sbin/dovecot -c "$DC_CONF" < /dev/null > "$LOGS/dovecot-start.log" 2>&1; then
         log_tails; do_stop >/dev/null 2>&1 || true
         die "Dovecot failed to start (see $LOGS/dovecot.log)"
     fi
     # Not `postfix start`: its postfix-script runs `postconf -c /etc/postfix`,
     # which dies when /etc/postfix/main.cf does not exist. master -w waits
     # until the master daemon has initialised (and bound every port).
-    if ! MAIL_CONFIG=$PF_CONF "$PF_DAEMON_DIR/master" -c "$PF_CONF" -w > "$LOGS/postfix-start.log" 2>&1; then
+    if ! MAIL_CONFIG=$PF_CONF "$PF_DAEMON_DIR/master" -c "$PF_CONF" -w < /dev/null > "$LOGS/postfix-start.log" 2>&1; then
         log_tails; do_stop >/dev/null 2>&1 || true
         die "Postfix failed to start (see $LOGS/postfix.log)"
     fi
@@ -346,8 +360,10 @@ do_status() { # do_status [quiet]
     pf=$(pf_pid); dc=$(dc_pid)
     [ -n "$pf" ] || ok=1
     [ -n "$dc" ] || ok=1
-    [ -n "$quiet" ] || echo "postfix: ${pf:+running (pid $pf)}${pf:-stopped}"
-    [ -n "$quiet" ] || echo "dovecot: ${dc:+running (pid $dc)}${dc:-stopped}"
+    if [ -z "$quiet" ]; then
+        if [ -n "$pf" ]; then echo "postfix: running (pid $pf)"; else echo "postfix: stopped"; fi
+        if [ -n "$dc" ]; then echo "dovecot: running (pid $dc)"; else echo "dovecot: stopped"; fi
+    fi
     for p in $ALL_PORTS; do
         if port_answers "$p"; then
             [ -n "$quiet" ] || echo "127.0.0.1:$p open"

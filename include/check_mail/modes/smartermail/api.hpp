@@ -2,11 +2,15 @@
 // The SmarterMail REST API as Centreon's plugin calls it: log in for a bearer token, cache the
 // token between runs, GET a settings endpoint, re-login once when the token is refused.
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "check_mail/cli/options.hpp"
 #include "check_mail/modes/mode.hpp"
+#include "check_mail/output/regex.hpp"
+#include "check_mail/transport/http.hpp"
 
 namespace check_mail::modes::smartermail {
 
@@ -39,5 +43,32 @@ std::optional<double> json_integer(const nlohmann::json& value, const std::strin
 // A JSON value as a SmarterMail boolean, read as the original does: true, 1, or a string
 // matching /true|1/i. nullopt for null or missing.
 std::optional<bool> json_flag(const nlohmann::json& value);
+
+// ---- The pure parts, without HTTP or files (unit tests and tests/fuzz call them directly).
+
+// A data reply as Api::get returns it: the body decoded (nesting refused past 64 levels), a
+// JSON object, and not "success": false. Throws CheckError with the status line otherwise.
+nlohmann::json decode_data_reply(const transport::HttpResponse& response, const std::string& endpoint);
+
+// The values of each mode from its decoded reply, into the mode's counter group (the first of
+// its counters()). filter/filter_text: the mode's --filter-* regex and its text (for the
+// "nothing matched" message); skipped instances are noted in report's debug lines. Throws
+// CheckError for a reply of the wrong shape or with nothing left to check.
+void map_spools(const nlohmann::json& reply, const std::optional<output::Regex>& filter,
+                const std::string& filter_text, output::CounterGroup& group, output::Report& report);
+void map_services(const nlohmann::json& reply, const std::optional<output::Regex>& filter,
+                  const std::string& filter_text, output::CounterGroup& group, output::Report& report);
+void map_licenses(const nlohmann::json& reply, output::CounterGroup& group);
+
+// accessTokenExpiration: "2026-11-23T13:45:00Z", with optional fractional seconds and a zone
+// ("Z", "+02:00", "+0200", "+02"); no zone means UTC. Epoch seconds, or nullopt if malformed.
+std::optional<long long> parse_iso8601(std::string_view text);
+
+// The token cache file: its content for a sealed token, and the token back from a content
+// (nullopt when corrupt, truncated, foreign, sealed under another password or context, or
+// expired at `now`).
+std::string token_cache_content(const std::string& sealed_token, long long expires_on);
+std::optional<std::string> token_from_cache(std::string_view content, const std::string& password,
+                                            const std::string& context, long long now);
 
 }  // namespace check_mail::modes::smartermail
