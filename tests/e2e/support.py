@@ -13,6 +13,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import unittest
 from dataclasses import dataclass
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -46,6 +47,20 @@ def require_centreon():
         raise AssertionError(f"Centreon's plugin is missing: {CENTREON} "
                              "(the setup installs it: apt-get install centreon-plugins libjson-xs-perl)")
     return CENTREON
+
+
+class SimulatorTestCase(unittest.TestCase):
+    """A test class with the built binary and one SmarterMail simulator for all its tests."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.binary = require_check_mail()
+        cls.sim = Simulator()
+        cls.sim.__enter__()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.sim.__exit__(None, None, None)
 
 
 def closed_port():

@@ -25,17 +25,11 @@ EXTRA = ("--timeout=2",)
 DELIBERATE_DIFFERENCES = {c.name: c.deliberate for c in cases.CASES if c.deliberate and c.check_mail}
 
 
-class CentreonCompatTest(unittest.TestCase):
+class CentreonCompatTest(support.SimulatorTestCase):
     @classmethod
     def setUpClass(cls):
         cls.centreon = support.require_centreon()
-        cls.binary = support.require_check_mail()
-        cls.sim = support.Simulator()
-        cls.sim.__enter__()
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.sim.__exit__(None, None, None)
+        super().setUpClass()
 
     def run_both(self, case):
         target = support.target_for(case, self.sim)

@@ -29,18 +29,8 @@ def poller_extra(case):
     return () if any(a.startswith("--timeout") for a in case.args) else (f"--timeout={TIMEOUT}",)
 
 
-class CheckMailTest(unittest.TestCase):
-    """Starts one simulator for the class; runs check_mail with poller options."""
-
-    @classmethod
-    def setUpClass(cls):
-        cls.binary = support.require_check_mail()
-        cls.sim = support.Simulator()
-        cls.sim.__enter__()
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.sim.__exit__(None, None, None)
+class CheckMailTest(support.SimulatorTestCase):
+    """Runs check_mail with poller options against the class's simulator."""
 
     def check(self, case, extra=(), **kw):
         result = support.run_plugin(self.binary, case, self.sim, extra=poller_extra(case) + tuple(extra), **kw)

@@ -46,17 +46,7 @@ class ProxyHandler(http.server.BaseHTTPRequestHandler):
     do_GET = do_POST = _forward
 
 
-class RoutingTest(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.binary = support.require_check_mail()
-        cls.sim = support.Simulator()
-        cls.sim.__enter__()
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.sim.__exit__(None, None, None)
-
+class RoutingTest(support.SimulatorTestCase):
     def run_spools(self, hostname, port, *extra):
         with tempfile.TemporaryDirectory() as state:
             argv = [self.binary, "--mode=spools", f"--hostname={hostname}", "--proto=http", f"--port={port}",

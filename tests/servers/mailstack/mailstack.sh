@@ -12,6 +12,12 @@
 #   MAILSTACK_VMAIL_USER  unprivileged owner of the mailboxes (default cmvmail,
 #                         created with `useradd --system` when absent)
 #   MAILSTACK_WAIT        seconds to wait for the ports at start (default 20)
+#   MAILSTACK_SERVER_CERT certificate both daemons present (default server;
+#                         also expired, notyet, selfsigned, wronghost, soon:
+#                         the fault certs of make_certs.sh, for TLS-check demos)
+#   MAILSTACK_AUTH_FAILURE_DELAY  Dovecot auth_failure_delay (default 0, i.e.
+#                         a wrong password is answered at once; Dovecot's own
+#                         default is 2s)
 #
 # See README.md next to this script.
 set -euo pipefail
@@ -22,6 +28,8 @@ MAKE_CERTS=$HERE/../certs/make_certs.sh
 PF_DAEMON_DIR=/usr/lib/postfix/sbin
 VMAIL_USER=${MAILSTACK_VMAIL_USER:-cmvmail}
 WAIT_SECS=${MAILSTACK_WAIT:-20}
+AUTH_FAILURE_DELAY=${MAILSTACK_AUTH_FAILURE_DELAY:-0}
+SERVER_CERT=${MAILSTACK_SERVER_CERT:-server}
 
 USERS=("monitor@example.test:Mon1tor-pass" "second@example.test:Second-pass")
 
@@ -75,7 +83,8 @@ ports_for_base() {
 }
 
 # Port base: the one recorded by the last start, else the environment.
-recorded_base() { [ -f "$STATE" ] && sed -n 's/^PORT_BASE=//p' "$STATE" | head -1; }
+recorded() { [ -f "$STATE" ] && sed -n "s/^$1=//p" "$STATE" | head -1; }
+recorded_base() { recorded PORT_BASE; }
 BASE=${MAILSTACK_PORT_BASE:-20000}
 [[ "$BASE" =~ ^[0-9]+$ ]] && [ "$BASE" -ge 1 ] && [ "$BASE" -le 64500 ] || die "bad MAILSTACK_PORT_BASE '$BASE'"
 
@@ -89,6 +98,14 @@ banner_of() { # banner_of PORT QUITCMD -> first line sent by the server
         IFS= read -r line <&3 || exit 1
         printf "%s\r\n" "'"$2"'" >&3
         printf "%s\n" "${line%$'"'"'\r'"'"'}"' 2>/dev/null
+}
+
+tls_ok() { # tls_ok PORT -> TLS handshake succeeds (and the cert verifies,
+           # unless a fault certificate was asked for)
+    local verify=-verify_return_error
+    [ "$SERVER_CERT" = server ] || verify=
+    timeout 5 openssl s_client -connect "127.0.0.1:$1" -CAfile "$CERTS/ca.pem" \
+        $verify -brief < /dev/null 2>&1 | grep -q '^CONNECTION ESTABLISHED'
 }
 
 pf_pid() { # pid of our Postfix master, or nothing
@@ -117,10 +134,8 @@ wait_gone() { # wait_gone PID SECONDS
     done
 }
 
-stop_pid() { # stop_pid NAME PID : TERM, wait, then KILL its process group
-    local name=$1 pid=$2 pgid
-    pgid=$(ps -o pgid= -p "$pid" 2>/dev/null | tr -d ' ' || true)
-    kill -TERM "$pid" 2>/dev/null || true
+stop_pid() { # stop_pid NAME PID PGID : wait for a TERMed master, then KILL its process group
+    local name=$1 pid=$2 pgid=$3
     if ! wait_gone "$pid" 10; then
         info "$name (pid $pid) did not exit after SIGTERM; sending SIGKILL"
         if [ -n "$pgid" ] && [ "$pgid" = "$pid" ]; then
@@ -144,28 +159,37 @@ group_alive() { # group_alive PGID -> a non-zombie process is left in the group
     ps -e -o pgid=,stat= | awk -v g="$1" '$1 == g && $2 !~ /^Z/ { found = 1 } END { exit !found }'
 }
 
-log_tails() {
+log_tails() { # the warnings/errors of each log (else its last lines)
     local f
-    for f in "$LOGS/dovecot.log" "$LOGS/postfix.log" "$LOGS/postfix-start.log" "$LOGS/dovecot-start.log"; do
+    for f in "$LOGS/dovecot-start.log" "$LOGS/postfix-start.log" "$LOGS/dovecot.log" "$LOGS/postfix.log"; do
         [ -s "$f" ] || continue
-        echo "----- last lines of $f -----" >&2
-        tail -n 25 "$f" >&2
+        if grep -qiE 'warn|error|fatal|panic' "$f"; then
+            echo "----- warnings/errors in $f -----" >&2
+            grep -iE 'warn|error|fatal|panic' "$f" | tail -n 15 >&2
+        else
+            echo "----- last lines of $f -----" >&2
+            tail -n 10 "$f" >&2
+        fi
     done
 }
 
 # ------------------------------------------------------------------ stop
 do_stop() {
-    local pid
-    pid=$(pf_pid)
-    if [ -n "$pid" ]; then
-        info "stopping Postfix (pid $pid)"
-        stop_pid postfix "$pid"
+    local pf dc pf_pg="" dc_pg=""
+    pf=$(pf_pid); dc=$(dc_pid)
+    # SIGTERM both masters at once (each one stops its own children), then wait.
+    if [ -n "$pf" ]; then
+        info "stopping Postfix (pid $pf)"
+        pf_pg=$(ps -o pgid= -p "$pf" 2>/dev/null | tr -d ' ' || true)
+        kill -TERM "$pf" 2>/dev/null || true
     fi
-    pid=$(dc_pid)
-    if [ -n "$pid" ]; then
-        info "stopping Dovecot (pid $pid)"
-        stop_pid dovecot "$pid"
+    if [ -n "$dc" ]; then
+        info "stopping Dovecot (pid $dc)"
+        dc_pg=$(ps -o pgid= -p "$dc" 2>/dev/null | tr -d ' ' || true)
+        kill -TERM "$dc" 2>/dev/null || true
     fi
+    [ -z "$pf" ] || stop_pid postfix "$pf" "$pf_pg"
+    [ -z "$dc" ] || stop_pid dovecot "$dc" "$dc_pg"
     rm -f "$QUEUE/pid/master.pid" "$RUN/master.pid" 2>/dev/null || true
     return 0
 }
@@ -189,6 +213,10 @@ ensure_vmail_user() {
 
 check_prereqs() {
     [ "$(id -u)" = 0 ] || die "must run as root (Postfix and Dovecot masters need it)"
+    case "$SERVER_CERT" in
+        server|expired|notyet|selfsigned|wronghost|soon) ;;
+        *) die "MAILSTACK_SERVER_CERT must be one of server expired notyet selfsigned wronghost soon" ;;
+    esac
     local b
     for b in "$PF_DAEMON_DIR/master" /usr/sbin/dovecot /usr/sbin/postsuper openssl; do
         command -v "$b" >/dev/null || [ -x "$b" ] || die "missing $b (apt-get install postfix dovecot-imapd dovecot-pop3d dovecot-lmtpd openssl)"
@@ -221,7 +249,7 @@ render() { # render TEMPLATE OUT
         -e "s|@P_POP3@|$P_POP3|g" -e "s|@P_POP3S@|$P_POP3S|g" \
         -e "s|@VMAIL_USER@|$VMAIL_USER|g" -e "s|@VMAIL_GROUP@|$VMAIL_GROUP|g" \
         -e "s|@VMAIL_UID@|$VMAIL_UID|g" -e "s|@VMAIL_GID@|$VMAIL_GID|g" \
-        -e "s|@INSTANCE@|mailstack-$BASE|g" \
+        -e "s|@INSTANCE@|mailstack-$BASE|g" -e "s|@SERVER_CERT@|$SERVER_CERT|g" -e "s|@AUTH_FAILURE_DELAY@|$AUTH_FAILURE_DELAY|g" \
         "$1" > "$2.tmp"
     if grep -n '@[A-Z_]*@' "$2.tmp" >&2; then die "unsubstituted placeholder in $2"; fi
     install_file "$2.tmp" "$2"
@@ -300,13 +328,16 @@ wait_ready() {
             line=$(banner_of "$P_SMTP" QUIT || true);   [[ "$line" == 220* ]] || missing="$missing smtp-banner"
             line=$(banner_of "$P_IMAP" "a LOGOUT" || true); [[ "$line" == "* OK"* ]] || missing="$missing imap-banner"
             line=$(banner_of "$P_POP3" QUIT || true);   [[ "$line" == "+OK"* ]] || missing="$missing pop3-banner"
+            # a TLS handshake verified against the test CA, one per daemon
+            tls_ok "$P_SMTPS" || missing="$missing smtps-tls"
+            tls_ok "$P_IMAPS" || missing="$missing imaps-tls"
             [ -z "$missing" ] && return 0
         fi
         if [ "$(date +%s)" -ge "$deadline" ]; then
             echo "mailstack: ERROR: not ready after ${WAIT_SECS}s; not answering:$missing" >&2
             return 1
         fi
-        sleep 0.1
+        sleep 0.2
     done
 }
 
@@ -316,11 +347,11 @@ do_start() {
     t0=$(date +%s.%N)
     rec=$(recorded_base || true)
     if [ -n "$(pf_pid)" ] || [ -n "$(dc_pid)" ]; then
-        if [ "${rec:-}" = "$BASE" ] && do_status quiet; then
+        if [ "${rec:-}" = "$BASE" ] && [ "$(recorded SERVER_CERT || true)" = "$SERVER_CERT" ] && do_status quiet; then
             info "already running in $DIR (port base $BASE)"
             return 0
         fi
-        info "a previous instance is (partly) running in $DIR; restarting it"
+        info "an instance with other settings (or half-started) runs in $DIR; restarting it"
         do_stop
     fi
     ports_for_base "$BASE"
@@ -328,22 +359,32 @@ do_start() {
     [ -z "$busy" ] || die "port(s)$busy on 127.0.0.1 already in use (another stack? set MAILSTACK_PORT_BASE)"
 
     mkdir -p "$DIR"
+    chmod 0755 "$DIR"   # DIR is ours; mktemp -d creates it 0700
     ensure_vmail_user
     check_traversal
     write_configs
-    printf 'PORT_BASE=%s\nVMAIL_USER=%s\n' "$BASE" "$VMAIL_USER" > "$STATE"
+    printf 'PORT_BASE=%s\nVMAIL_USER=%s\nSERVER_CERT=%s\n' "$BASE" "$VMAIL_USER" "$SERVER_CERT" > "$STATE"
 
+    # Stale sockets from a previous (killed) run confuse Dovecot: e.g. an old
+    # anvil-auth-penalty socket that is no longer listened on makes the auth
+    # process log errors and stall. Dovecot is not running here: start clean.
+    rm -rf "$RUN"
+    # One log generation per run: the previous run's logs become *.log.1.
+    local lf
+    for lf in postfix.log dovecot.log postfix-start.log dovecot-start.log; do
+        [ -f "$LOGS/$lf" ] && mv -f "$LOGS/$lf" "$LOGS/$lf.1"
+    done
     # Dovecot first: Postfix needs its auth and LMTP sockets.
     if ! /usr/sbin/dovecot -c "$DC_CONF" < /dev/null > "$LOGS/dovecot-start.log" 2>&1; then
         log_tails; do_stop >/dev/null 2>&1 || true
-        die "Dovecot failed to start (see $LOGS/dovecot.log)"
+        die "Dovecot failed to start (see $LOGS/dovecot-start.log and $LOGS/dovecot.log)"
     fi
     # Not `postfix start`: its postfix-script runs `postconf -c /etc/postfix`,
     # which dies when /etc/postfix/main.cf does not exist. master -w waits
     # until the master daemon has initialised (and bound every port).
     if ! MAIL_CONFIG=$PF_CONF "$PF_DAEMON_DIR/master" -c "$PF_CONF" -w < /dev/null > "$LOGS/postfix-start.log" 2>&1; then
         log_tails; do_stop >/dev/null 2>&1 || true
-        die "Postfix failed to start (see $LOGS/postfix.log)"
+        die "Postfix failed to start (see $LOGS/postfix-start.log and $LOGS/postfix.log)"
     fi
     if ! wait_ready; then
         log_tails; do_stop >/dev/null 2>&1 || true
@@ -400,6 +441,8 @@ do_env() {
     q MAILSTACK_MAILDIR2 "$MAIL/example.test/second/Maildir"
     q MAILSTACK_CERTS "$CERTS"
     q MAILSTACK_CA "$CERTS/ca.pem"
+    local sc; sc=$(recorded SERVER_CERT || true)
+    q MAILSTACK_SERVER_CERT_FILE "$CERTS/${sc:-server}.pem"
     q MAILSTACK_CLIENT_CERT "$CERTS/client.pem"
     q MAILSTACK_CLIENT_KEY "$CERTS/client.key"
     q MAILSTACK_CLIENT_KEY_ENC "$CERTS/client-enc.key"
