@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """check_mail against the plugins it replaces, in one run, on loopback.
 
-    bench/bench.py [--runs N] [--only smartermail|smtp] [--check-mail PATH]
+    bench/bench.py [--runs N] [--only smartermail|smtp|roundtrip] [--check-mail PATH]
 
 Each case runs the reference plugin and check_mail in turn (interleaved, so drift in machine
 load hits both alike), N times each after a warm-up, and prints the median and 90th percentile
@@ -117,7 +117,7 @@ def bench_smartermail(check_mail, runs):
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=30)
-    parser.add_argument("--only", choices=["smartermail", "smtp"])
+    parser.add_argument("--only", choices=["smartermail", "smtp", "roundtrip"])
     parser.add_argument("--check-mail", default=os.path.join(REPO, "build", "src", "check_mail"))
     args = parser.parse_args()
     check_mail = os.path.abspath(args.check_mail)
@@ -135,6 +135,9 @@ def main():
             print("\n(smtp benchmark not available yet)")
         else:
             bench_smtp(check_mail, args.runs)
+    if args.only in (None, "roundtrip"):
+        from bench_roundtrip import bench_roundtrip  # no reference plugin: where the time goes
+        bench_roundtrip(check_mail, args.runs)
 
 
 if __name__ == "__main__":

@@ -10,6 +10,19 @@
 
 #include "check_mail/cli/command_line.hpp"
 
+// In an AddressSanitizer build, LeakSanitizer normally checks at exit(), which _exit() skips:
+// check explicitly, so the sanitizer runs of the end-to-end tests see leaks too.
+#if defined(__SANITIZE_ADDRESS__)
+#define CHECK_MAIL_LEAK_CHECK 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define CHECK_MAIL_LEAK_CHECK 1
+#endif
+#endif
+#ifdef CHECK_MAIL_LEAK_CHECK
+#include <sanitizer/lsan_interface.h>
+#endif
+
 namespace {
 
 volatile sig_atomic_t g_printing = 0;
@@ -62,6 +75,9 @@ int main(int argc, char** argv) {
   check_mail::cli::Outcome outcome = check_mail::cli::run_check(args, arm_watchdog);
   g_printing = 1;
   write_all(outcome.text.data(), outcome.text.size());
+#ifdef CHECK_MAIL_LEAK_CHECK
+  __lsan_do_leak_check();
+#endif
   // Everything is written; skip the libraries' exit handlers (OpenSSL's clean-up alone costs
   // a few hundred microseconds) since the process ends here anyway.
   _exit(outcome.exit_code);

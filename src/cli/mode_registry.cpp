@@ -2,17 +2,23 @@
 
 #include <array>
 
+#include "check_mail/modes/imap.hpp"
+#include "check_mail/modes/pop3.hpp"
+#include "check_mail/modes/roundtrip.hpp"
 #include "check_mail/modes/smartermail/modes.hpp"
 #include "check_mail/modes/smtp.hpp"
 
 namespace check_mail::cli {
 namespace {
 // Pointers, not copies: the definitions are constant data in their own files.
-const std::array<const modes::ModeDefinition*, 4> kModes = {
+const std::array<const modes::ModeDefinition*, 7> kModes = {
     &modes::smartermail::kLicensesMode,
     &modes::smartermail::kServicesMode,
     &modes::smartermail::kSpoolsMode,
     &modes::smtp::kSmtpMode,
+    &modes::imap::kImapMode,
+    &modes::pop3::kPop3Mode,
+    &modes::roundtrip::kRoundtripMode,
 };
 }  // namespace
 

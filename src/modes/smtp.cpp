@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <ctime>
 #include <thread>
 
 #include "check_mail/transport/smtp_session.hpp"
@@ -99,8 +100,13 @@ std::vector<CounterGroup> counters() {
   status.label = "status";
   status.key = "message";
   status.variables = {"code", "enhanced", "phase", "message", "error"};
-  status.default_warning = "%{code} =~ /^4/";
-  status.default_critical = "%{code} =~ /^5/ || %{error} ne \"\"";
+  // 4xx is a temporary refusal (greylisting, a full queue): WARNING. 5xx, and 421 (RFC 5321:
+  // "service not available, closing transmission channel", e.g. a missing client certificate),
+  // mean the service cannot be used: CRITICAL, as is any failure without a reply (timeout,
+  // refused connection, TLS or certificate failure). A greeting or a -C reply that does not
+  // match -e/--expect-banner/-R is WARNING, as in check_smtp.
+  status.default_warning = "%{code} =~ /^4/ || %{error} =~ /^unexpected_/";
+  status.default_critical = "%{code} =~ /^5/ || %{code} == 421 || (%{error} ne \"\" && %{error} !~ /^unexpected_/)";
   status.output = [](const output::Values& values) { return values.at("message").as_text(); };
 
   Counter total = figure("total-time", "smtp.total.time.seconds", "total", "total time %.3fs");
@@ -262,8 +268,17 @@ std::string auth_text(const ts::SessionOptions& s, const ts::Result& r) {
   return "AUTH " + mechanism + " as " + util::sanitize_line(s.username, 80);
 }
 
+// What is wrong with a dialogue that went through: a greeting or reply that does not match
+// -e/--expect-banner/-R, or (with --insecure) a certificate outside its validity period.
+struct Problem {
+  std::string phase;    // "banner", "command" or "tls_handshake"
+  std::string error;    // %{error}: "unexpected_banner", "unexpected_response", "certificate_expired", ...
+  std::string message;  // the status text
+  [[nodiscard]] bool empty() const { return message.empty(); }
+};
+
 // The values of one finished attempt, for the counters.
-void fill_values(const ts::SessionOptions& s, const ts::Result& r, int attempts, const std::string& expect_failure,
+void fill_values(const ts::SessionOptions& s, const ts::Result& r, int attempts, const Problem& problem,
                  output::Values& v) {
   std::string summary = "SMTP " + s.endpoint.host + ":" + std::to_string(s.endpoint.port) + " (" + security_text(s, r) +
                         ", " + auth_text(s, r);
@@ -279,10 +294,10 @@ void fill_values(const ts::SessionOptions& s, const ts::Result& r, int attempts,
     bool server_refusal = r.failure->kind == transport::ErrorKind::rejected && r.failure->reply &&
                           r.failure->reply->code >= 400;
     if (!server_refusal) error = std::string(transport::error_kind_name(r.failure->kind));
-  } else if (!expect_failure.empty()) {
-    phase = "banner";
-    message = expect_failure;
-    error = "unexpected_banner";
+  } else if (!problem.empty()) {
+    phase = problem.phase;
+    message = problem.message;
+    error = problem.error;
   } else if (!s.recipients.empty()) {
     message = "message accepted";
     if (r.final_reply) message += " (" + r.final_reply->summary(120) + ")";
@@ -326,22 +341,41 @@ std::string banner_text(const ts::Result& r) {
 }
 
 // -e and --expect-banner against the greeting, then check_smtp's -R against the replies to -C.
-// Returns a failure text, or "" when everything matched.
-std::string expectation_failure(const cli::Options& o, const std::optional<output::Regex>& expect_banner,
-                                const std::vector<output::Regex>& responses, const ts::Result& r) {
+// Returns an empty Problem when everything matched.
+Problem expectation_failure(const cli::Options& o, const std::optional<output::Regex>& expect_banner,
+                             const std::vector<output::Regex>& responses, const ts::Result& r) {
   if (r.failure) return {};
   std::string banner = util::sanitize_line(banner_text(r), 160);
   if (!o.get("expect").empty() && banner_text(r).find(o.get("expect")) == std::string::npos)
-    return "greeting does not contain '" + util::sanitize_line(o.get("expect"), 60) + "': " + banner;
+    return {"banner", "unexpected_banner",
+            "greeting does not contain '" + util::sanitize_line(o.get("expect"), 60) + "': " + banner};
   if (expect_banner && !expect_banner->search(banner_text(r)))
-    return "greeting does not match --expect-banner: " + banner;
+    return {"banner", "unexpected_banner", "greeting does not match --expect-banner: " + banner};
   auto commands = o.all("command");
   for (std::size_t i = 0; i < responses.size() && i < r.command_replies.size(); ++i) {
     const ts::Reply& reply = r.command_replies[i];
     std::string text = std::to_string(reply.code) + " " + reply.text();
     if (!responses[i].search(text))
-      return "invalid response '" + util::sanitize_line(text, 120) + "' to command '" + util::sanitize_line(commands[i], 60) + "'";
+      return {"command", "unexpected_response",
+              "invalid response '" + util::sanitize_line(text, 120) + "' to command '" + util::sanitize_line(commands[i], 60) + "'"};
   }
+  return {};
+}
+
+// A certificate outside its validity period. Only reachable with --insecure (verification
+// refuses it otherwise), and still a failure: check_smtp 3.x says OK with negative days here.
+Problem certificate_problem(const ts::Result& r) {
+  if (r.failure || !r.tls || !r.tls->peer_certificate) return {};
+  const auto& cert = *r.tls->peer_certificate;
+  if (cert.days_until_expiry < 0) {
+    // Whole days, as the perfdata shows them (truncated toward zero).
+    auto days = static_cast<long long>(-cert.days_until_expiry);
+    return {"tls_handshake", "certificate_expired",
+            "certificate expired " + std::to_string(days) + (days == 1 ? " day" : " days") + " ago (" + cert.not_after +
+                ")"};
+  }
+  if (static_cast<double>(cert.not_before_epoch) > static_cast<double>(std::time(nullptr)))
+    return {"tls_handshake", "certificate_not_yet_valid", "certificate not valid before " + cert.not_before};
   return {};
 }
 
@@ -365,14 +399,14 @@ void run(ModeRun& run) {
   if (!interval || *interval < 0) throw CheckError("Wrong --retest-interval value '" + o.get("retest-interval") + "'.");
 
   ts::Result result;
-  std::string expect_failure;
+  Problem problem;
   int attempts = 0;
   while (true) {
     ++attempts;
     result = ts::run_smtp_check(session, run.deadline);
     if (result.failure && result.failure->kind == transport::ErrorKind::config) throw CheckError(result.failure->summary);
-    expect_failure = expectation_failure(o, expect_banner, responses, result);
-    bool failed = result.failure.has_value() || !expect_failure.empty();
+    problem = expectation_failure(o, expect_banner, responses, result);
+    bool failed = result.failure.has_value() || !problem.empty();
     if (run.verbose) {
       run.report.add_long("attempt " + std::to_string(attempts) + (failed ? " failed:" : ":"));
       for (const auto& entry : result.transcript.entries()) run.report.add_long(transport::Transcript::format(entry));
@@ -383,7 +417,8 @@ void run(ModeRun& run) {
     std::this_thread::sleep_for(std::chrono::milliseconds(static_cast<long long>(wait_ms)));
   }
 
-  fill_values(session, result, attempts, expect_failure, run.groups.front().global);
+  if (Problem certificate = certificate_problem(result); !certificate.empty()) problem = std::move(certificate);
+  fill_values(session, result, attempts, problem, run.groups.front().global);
   if (run.verbose && result.tls) {
     const auto& tls = *result.tls;
     std::string line = "TLS " + tls.protocol + " " + tls.cipher + ", certificate verification: " + tls.verify_message;
@@ -391,16 +426,6 @@ void run(ModeRun& run) {
       line += "; subject " + tls.peer_certificate->subject + ", issuer " + tls.peer_certificate->issuer + ", valid until " +
               tls.peer_certificate->not_after;
     run.report.add_long(util::sanitize_line(line, 600));
-  }
-  // Only reachable with --insecure (verification refuses them otherwise): still CRITICAL.
-  if (result.tls && result.tls->peer_certificate) {
-    const auto& cert = *result.tls->peer_certificate;
-    auto now = static_cast<double>(std::time(nullptr));
-    if (cert.days_until_expiry < 0)
-      run.report.add(output::Status::Critical, "certificate expired " + util::format("%.0f", -cert.days_until_expiry) +
-                                                   " days ago (" + cert.not_after + ")");
-    else if (static_cast<double>(cert.not_before_epoch) > now)
-      run.report.add(output::Status::Critical, "certificate not valid before " + cert.not_before);
   }
 }
 
@@ -413,8 +438,10 @@ const ModeDefinition kSmtpMode{
     "authenticates (PLAIN, LOGIN, CRAM-MD5), and with --email sends a real RFC 5322 test message carrying a tracking "
     "token, then QUITs. Every phase is timed and reported as perfdata with its own thresholds "
     "(--warning-<figure>/--critical-<figure>, in seconds). A reply the step does not expect is WARNING for 4xx and "
-    "CRITICAL for 5xx; status expressions over %{code}, %{enhanced}, %{phase}, %{message} and %{error} (the failure "
-    "kind when the server did not answer with a refusal: timeout, connect_refused, tls_verify, ...) override that. "
+    "CRITICAL for 5xx and 421; a greeting or -C reply not matching -e/--expect-banner/-R is WARNING; a failure without "
+    "a reply (timeout, refused connection, TLS or certificate error) is CRITICAL. Status expressions over %{code}, "
+    "%{enhanced}, %{phase}, %{message} and %{error} (timeout, connect_refused, tls_verify, unexpected_banner, "
+    "unexpected_response, certificate_expired, ...) override that. "
     "TLS certificates and host names are verified unless --insecure. check_smtp's -H -p -f -e -C -R -F -D -S -A -U -P -q "
     "-w -c -t -4 -6 are understood too.",
     "check_mail --mode=smtp --hostname=mail.example.com\n"

@@ -99,6 +99,9 @@ std::size_t on_body(char* data, std::size_t size, std::size_t count, void* user)
     transfer->too_large = true;
     return 0;  // makes curl stop with CURLE_WRITE_ERROR
   }
+  // Room for the largest reply at once: address space only until written, and the body never
+  // moves, so a big reply costs its size and not twice it (old and new block while growing).
+  if (transfer->body.capacity() < transfer->max_body) transfer->body.reserve(transfer->max_body);
   transfer->body.append(data, length);
   return length;
 }
@@ -125,6 +128,13 @@ std::string authority(const std::string& url) {
   start = start == std::string::npos ? 0 : start + 3;
   auto end = url.find_first_of("/?#", start);
   return url.substr(start, end == std::string::npos ? std::string::npos : end - start);
+}
+
+// "host:port" of a proxy URL, without "user:password@" (and without a scheme).
+std::string proxy_authority(const std::string& proxy) {
+  std::string text = authority(proxy.find("://") == std::string::npos ? "http://" + proxy : proxy);
+  auto at = text.rfind('@');
+  return at == std::string::npos ? text : text.substr(at + 1);
 }
 
 std::string host_of(const std::string& authority_text) {
@@ -208,8 +218,10 @@ HttpResponse HttpClient::perform(const HttpRequest& request, const Deadline& dea
       case CURLE_COULDNT_RESOLVE_PROXY:
         throw HttpError(HttpError::Kind::Resolve, "Cannot resolve proxy host name: " + detail);
       case CURLE_COULDNT_CONNECT:
-        throw HttpError(HttpError::Kind::Connect, "Cannot connect to " + target + ": " +
-                                                      (os_errno ? lower_first(std::strerror(static_cast<int>(os_errno))) : detail));
+        // Through a proxy it is the proxy that could not be reached (named without its credentials).
+        throw HttpError(HttpError::Kind::Connect,
+                        "Cannot connect to " + (options_.proxy.empty() ? target : "proxy " + proxy_authority(options_.proxy)) +
+                            ": " + (os_errno ? lower_first(std::strerror(static_cast<int>(os_errno))) : detail));
       case CURLE_OPERATION_TIMEDOUT:
         throw HttpError(HttpError::Kind::Timeout, "Timeout after " + budget_text(deadline) + " waiting for " + request.url);
       case CURLE_PEER_FAILED_VERIFICATION:
@@ -219,6 +231,10 @@ HttpResponse HttpClient::perform(const HttpRequest& request, const Deadline& dea
       case CURLE_TOO_MANY_REDIRECTS:
         throw HttpError(HttpError::Kind::Redirects,
                         "Too many redirects (more than " + std::to_string(options_.max_redirects) + ") from " + request.url);
+      case CURLE_OUT_OF_MEMORY:
+        // What this libcurl reports for a header line or header block past its limit (100 KiB).
+        throw HttpError(HttpError::Kind::TooLarge,
+                        "HTTP transfer failed for " + request.url + ": reply headers too large (or out of memory)");
       case CURLE_WRITE_ERROR:
         if (transfer.too_large)
           throw HttpError(HttpError::Kind::TooLarge, "Reply from " + request.url + " is larger than " +

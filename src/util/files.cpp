@@ -12,10 +12,19 @@
 
 namespace check_mail::util {
 
-std::optional<std::string> read_file(const std::string& path, std::size_t max_bytes, std::string* error) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY);
+std::optional<std::string> read_file(const std::string& path, std::size_t max_bytes, std::string* error,
+                                     bool regular_only) {
+  // O_NONBLOCK: opening a FIFO planted at a state file's path must not wait for a writer.
+  int flags = O_RDONLY | O_CLOEXEC | O_NOCTTY | (regular_only ? O_NOFOLLOW | O_NONBLOCK : 0);
+  int fd = ::open(path.c_str(), flags);
   if (fd < 0) {
-    if (error) *error = std::strerror(errno);
+    if (error) *error = errno == ELOOP && regular_only ? "is a symbolic link" : std::strerror(errno);
+    return std::nullopt;
+  }
+  struct stat st {};
+  if (regular_only && (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))) {
+    if (error) *error = "not a regular file";
+    ::close(fd);
     return std::nullopt;
   }
   std::string content;

@@ -7,7 +7,10 @@
 namespace check_mail::util {
 
 // Reads at most max_bytes; nullopt (with *error set) when missing, unreadable or larger.
-std::optional<std::string> read_file(const std::string& path, std::size_t max_bytes, std::string* error);
+// regular_only: the path itself must be a regular file, not a symlink, FIFO or device (state
+// files, which a hostile directory could replace); secrets may come from a pipe (<(pass x)).
+std::optional<std::string> read_file(const std::string& path, std::size_t max_bytes, std::string* error,
+                                     bool regular_only = false);
 
 // Writes content to path atomically (temporary file in the same directory, fsync, rename) with
 // mode 0600. Returns an error message, or nullopt on success.

@@ -44,26 +44,48 @@ namespace {
 constexpr long long kDefaultTokenLifetime = 900;  // seconds, as the original
 constexpr long long kExpirySafetyMargin = 30;
 
-// Depth of the deepest array/object, counted without parsing, so hostile nesting is refused
-// before the parser sees it.
-std::size_t json_depth(const std::string& text) {
-  std::size_t depth = 0, deepest = 0;
+// The shape of a JSON text, counted without parsing, so that hostile nesting or a flood of
+// tiny values is refused before the parser builds it: a 16 MiB body of "[0,0,0,..." would
+// otherwise become ~8 million values of 16 bytes each (and "{"a":{},..." far more).
+struct JsonShape {
+  std::size_t depth = 0;           // of the deepest array/object
+  std::size_t values = 0;          // an upper bound of the number of values (separators and openings)
+  std::size_t longest_string = 0;  // in bytes, escapes included
+};
+
+JsonShape json_shape(const std::string& text) {
+  JsonShape shape;
+  std::size_t depth = 0;
   bool in_string = false, escaped = false;
-  for (char c : text) {
+  std::size_t string_start = 0;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
     if (in_string) {
       if (escaped) escaped = false;
       else if (c == '\\') escaped = true;
-      else if (c == '"') in_string = false;
+      else if (c == '"') {
+        in_string = false;
+        shape.longest_string = std::max(shape.longest_string, i - string_start);
+      }
     } else if (c == '"') {
       in_string = true;
+      string_start = i + 1;
     } else if (c == '[' || c == '{') {
-      deepest = std::max(deepest, ++depth);
+      shape.depth = std::max(shape.depth, ++depth);
+      ++shape.values;
+    } else if (c == ',' || c == ':') {
+      ++shape.values;
     } else if ((c == ']' || c == '}') && depth > 0) {
       --depth;
     }
   }
-  return deepest;
+  if (in_string) shape.longest_string = std::max(shape.longest_string, text.size() - string_start);
+  return shape;
 }
+
+constexpr std::size_t kMaxJsonDepth = 64;
+constexpr std::size_t kMaxJsonValues = 100'000;  // SmarterMail's replies hold a few dozen
+constexpr std::size_t kMaxJsonString = 1u << 20;  // their longest strings are messages and names
 
 std::string describe_body(const transport::HttpResponse& response) {
   std::string where = "HTTP " + std::to_string(response.status);
@@ -74,8 +96,16 @@ std::string describe_body(const transport::HttpResponse& response) {
 
 // Decodes a reply body; throws the original's "Cannot decode json response" on failure.
 json decode(const transport::HttpResponse& response) {
-  if (json_depth(response.body) > 64)
-    throw CheckError("Cannot decode json response: JSON nested deeper than 64 levels (" + describe_body(response) + ")");
+  JsonShape shape = json_shape(response.body);
+  if (shape.depth > kMaxJsonDepth)
+    throw CheckError("Cannot decode json response: JSON nested deeper than " + std::to_string(kMaxJsonDepth) +
+                     " levels (" + describe_body(response) + ")");
+  if (shape.longest_string > kMaxJsonString)
+    throw CheckError("Cannot decode json response: a JSON string longer than " + std::to_string(kMaxJsonString >> 20) +
+                     " MiB (" + describe_body(response) + ")");
+  if (shape.values > kMaxJsonValues)
+    throw CheckError("Cannot decode json response: more than " + std::to_string(kMaxJsonValues) + " JSON values (" +
+                     describe_body(response) + ")");
   json value = json::parse(response.body, nullptr, false);
   if (value.is_discarded()) throw CheckError("Cannot decode json response: not valid JSON (" + describe_body(response) + ")");
   return value;
@@ -161,7 +191,7 @@ struct Api::Impl {
 
   std::optional<std::string> cached_token() const {
     std::string error;
-    auto content = util::read_file(statefile, 64 * 1024, &error);
+    auto content = util::read_file(statefile, 64 * 1024, &error, true);
     if (!content) return std::nullopt;
     // A corrupt or foreign cache is ignored and replaced after the next login.
     return token_from_cache(*content, password, cache_context, static_cast<long long>(std::time(nullptr)));
@@ -214,11 +244,16 @@ struct Api::Impl {
       // The token may have been revoked or expired early: log in again, once.
       run.report.add_long("data call answered HTTP " + std::to_string(response.status) + ", logging in again", true);
       forget_token();
+      std::string().swap(response.body);  // not two replies of up to 16 MiB in memory at once
       login();
       response = perform("GET", endpoint, {});
     }
     if (!is_success(response.status)) {
-      json reply = json::parse(response.body, nullptr, false);
+      json reply;  // the error's JSON, if it is some (checked like a data reply: no hostile shapes)
+      try {
+        reply = decode(response);
+      } catch (const CheckError&) {
+      }
       std::string message = "api request error";
       if (reply.is_object() && reply.contains("message") && reply["message"].is_string() &&
           !reply["message"].get<std::string>().empty())

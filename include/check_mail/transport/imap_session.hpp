@@ -1,0 +1,96 @@
+#pragma once
+// The IMAP check dialogue (RFC 3501): greeting -> [CAPABILITY] -> [STARTTLS -> TLS ->
+// CAPABILITY again] -> LOGIN or AUTHENTICATE -> STATUS (MESSAGES SIZE) -> EXAMINE (SELECT when
+// deleting) -> [UID SEARCH -> UID FETCH of the header fields -> UID STORE \Deleted + EXPUNGE]
+// -> LOGOUT, every phase timed under one Deadline. Credentials appear in the transcript only as
+// "<redacted>".
+//
+// run_imap_check() runs the whole dialogue into a mailbox::Result (never throws); a Session
+// drives the steps one by one (each throws TransportError).
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "check_mail/transport/imap_response.hpp"
+#include "check_mail/transport/line_protocol.hpp"
+#include "check_mail/transport/mailbox.hpp"
+
+namespace check_mail::transport::imap {
+
+class Session {
+public:
+  // options and deadline must outlive the session.
+  Session(const mailbox::Options& options, const Deadline& deadline);
+
+  // The whole dialogue (call once). After a refusal the connection is still in step, so LOGOUT
+  // is sent; after transport failures it is not. Never throws.
+  mailbox::Result run() noexcept;
+
+  // Individual steps, in dialogue order; each throws TransportError.
+  void check_options() const;  // config errors, e.g. credentials without TLS
+  void connect();              // DNS + TCP (+ implicit TLS)
+  void read_greeting();        // * OK / * PREAUTH (capabilities from its response code)
+  void capability();           // CAPABILITY
+  void starttls();             // STARTTLS, handshake, CAPABILITY again
+  void login();                // LOGIN or AUTHENTICATE PLAIN / CRAM-MD5
+  void open_mailbox();         // STATUS (when STATUS=SIZE), then EXAMINE or SELECT
+  void search();               // UID SEARCH, then fetch() of the matches wanted
+  void fetch(const std::vector<std::uint64_t>& uids);  // header fields of these messages
+  void remove();               // UID STORE +FLAGS.SILENT (\Deleted), UID EXPUNGE (or EXPUNGE)
+  void logout();               // LOGOUT (errors recorded, not thrown)
+
+  [[nodiscard]] const mailbox::Result& result() const noexcept { return result_; }
+
+private:
+  // One argument of a command: sent as is (atoms, lists), or as an IMAP string (quoted, or a
+  // literal when it has 8-bit bytes); secret ones show as "<redacted>" in the transcript.
+  struct Argument {
+    std::string text;
+    bool is_string = false;
+    bool secret = false;
+  };
+  static Argument atom(std::string text) { return {std::move(text), false, false}; }
+  static Argument string(std::string text, bool secret = false) { return {std::move(text), true, secret}; }
+
+  struct Reply {
+    std::string tag;
+    std::vector<Response> untagged;
+    Response final;
+  };
+
+  std::string next_tag();
+  // Sends "<tag> <arguments>" (waiting for the server's "+" before each synchronising literal)
+  // and reads up to the tagged response, or the continuation request when stop_at_continuation.
+  Reply command(const std::vector<Argument>& arguments, bool stop_at_continuation = false);
+  // Sends one more line of an exchange in progress (SASL responses) and reads on.
+  Reply continue_command(const std::string& tag, std::string_view line, std::string_view display);
+  Reply read(const std::string& tag, bool stop_at_continuation);
+  // Throws TransportError(rejected) with `what` unless the final response is a tagged OK.
+  const Reply& expect_ok(const Reply& reply, std::string_view what);
+  void update_capabilities(const Reply& reply);
+  void authenticate_plain();
+  void authenticate_cram_md5();
+  void update_counters();
+
+  const mailbox::Options& options_;
+  const Deadline& deadline_;
+  mailbox::Result result_;
+  mailbox::Phase phase_ = mailbox::Phase::dns;
+  std::optional<Connection> connection_;
+  std::optional<LineProtocol> protocol_;
+  Capabilities capabilities_;
+  bool capabilities_known_ = false;
+  bool preauthenticated_ = false;
+  unsigned tag_counter_ = 0;
+  std::optional<StatusResponse> refusal_;  // the last NO/BAD/BYE, for the failure
+  std::size_t matches_ = 0;                // UIDs the last SEARCH returned
+  Deadline::Clock::time_point seen_at_{};  // when that SEARCH reply arrived
+  Deadline::Clock::time_point connected_at_{};
+};
+
+// Convenience: Session(options, deadline).run().
+[[nodiscard]] mailbox::Result run_imap_check(const mailbox::Options& options, const Deadline& deadline);
+
+}  // namespace check_mail::transport::imap

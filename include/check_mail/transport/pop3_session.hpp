@@ -1,0 +1,70 @@
+#pragma once
+// The POP3 check dialogue (RFC 1939): greeting -> CAPA -> [STLS -> TLS -> CAPA again] ->
+// USER/PASS or AUTH PLAIN / CRAM-MD5 (RFC 5034) -> STAT -> [UIDL, TOP of the newest messages
+// until the one searched for -> DELE] -> QUIT, every phase timed under one Deadline.
+// Credentials appear in the transcript only as "<redacted>". A DELE only takes effect when QUIT
+// is accepted (the UPDATE state), so Result::deleted waits for that.
+//
+// run_pop3_check() runs the whole dialogue into a mailbox::Result (never throws); a Session
+// drives the steps one by one (each throws TransportError).
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "check_mail/transport/line_protocol.hpp"
+#include "check_mail/transport/mailbox.hpp"
+#include "check_mail/transport/pop3_reply.hpp"
+
+namespace check_mail::transport::pop3 {
+
+class Session {
+public:
+  // options and deadline must outlive the session.
+  Session(const mailbox::Options& options, const Deadline& deadline);
+
+  // The whole dialogue (call once). After a refusal QUIT is still sent; after transport
+  // failures it is not. Never throws.
+  mailbox::Result run() noexcept;
+
+  // Individual steps, in dialogue order; each throws TransportError.
+  void check_options() const;
+  void connect();          // DNS + TCP (+ implicit TLS)
+  void read_greeting();    // +OK
+  void capability();       // CAPA (a server without it is answered with an empty list)
+  void starttls();         // STLS, handshake, CAPA again
+  void login();            // USER/PASS, or AUTH PLAIN / CRAM-MD5
+  void stat();             // STAT: message count and maildrop size
+  void search();           // UIDL, then TOP of the newest messages until one matches
+  void remove();           // DELE of the message found
+  void quit();             // QUIT; commits a DELE (errors recorded, not thrown)
+
+  [[nodiscard]] const mailbox::Result& result() const noexcept { return result_; }
+
+private:
+  Reply command(std::string_view line, bool multi_line = false, std::string_view display = {},
+                bool continuation_allowed = false);
+  Reply read(bool multi_line, bool continuation_allowed = false);
+  // Throws TransportError(rejected) with `what` unless the reply is +OK.
+  const Reply& expect_ok(const Reply& reply, std::string_view what);
+  // True and fills `found` when the TOP lines of message `number` match the search.
+  bool matches(std::uint64_t number, const Reply& top, mailbox::FoundMessage& found) const;
+  void authenticate_plain();
+  void authenticate_cram_md5();
+  void update_counters();
+
+  const mailbox::Options& options_;
+  const Deadline& deadline_;
+  mailbox::Result result_;
+  mailbox::Phase phase_ = mailbox::Phase::dns;
+  std::optional<Connection> connection_;
+  std::optional<LineProtocol> protocol_;
+  Capabilities capabilities_;
+  bool capa_supported_ = false;
+  bool delete_pending_ = false;   // DELE accepted; QUIT must still be
+  std::optional<Reply> refusal_;  // the last -ERR, for the failure
+};
+
+// Convenience: Session(options, deadline).run().
+[[nodiscard]] mailbox::Result run_pop3_check(const mailbox::Options& options, const Deadline& deadline);
+
+}  // namespace check_mail::transport::pop3

@@ -1,0 +1,93 @@
+#!/usr/bin/env bash
+# packaging/deb/check-deb.sh: builds the Debian package and checks it, as CI does.
+#
+#   1. configures $DEB_BUILD_DIR (default build-deb; the shipped configuration: the static minimal
+#      libcurl built from Debian's curl source, no tests) and builds the target `deb` (CPack);
+#   2. checks the control fields (dpkg-deb -I) and the contents (dpkg-deb -c): paths, the
+#      Centreon link, owners;
+#   3. unpacks it (dpkg-deb -x) and runs the packaged check_mail: --version must print the
+#      project version, which must also be the package's, and the SmarterMail mode must work.
+set -euo pipefail
+
+cd "$(dirname "$0")/../.."
+top=$PWD
+build=${DEB_BUILD_DIR:-build-deb}
+case "$build" in /*) ;; *) build=$top/$build ;; esac
+
+fail() { echo "check-deb: FAIL: $*" >&2; exit 1; }
+step() { echo "check-deb: == $*" >&2; }
+for tool in cmake cpack dpkg-deb dpkg-shlibdeps man; do
+  command -v "$tool" >/dev/null || fail "$tool is missing (scripts/install-deps.sh installs what is needed)"
+done
+
+# The static libcurl's source: take the unpacked tree of another build directory if there is
+# one (scripts/fetch-curl-source.sh checks its version and fetches only when it is not the wanted one).
+stamp=_deps/curl-src/.check_mail-curl-source
+if [[ ! -f "$build/$stamp" ]]; then
+  for other in "$top"/build "$top"/build-*; do
+    if [[ "$other" != "$build" && -f "$other/$stamp" ]]; then
+      mkdir -p "$build/_deps"
+      cp -a "$other/_deps/curl-src" "$build/_deps/"
+      break
+    fi
+  done
+fi
+
+step "configure $build and build the package"
+cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCHECK_MAIL_TESTS=OFF >/dev/null
+rm -f "$build"/packages/*.deb
+cmake --build "$build" --target deb
+
+version=$(sed -n 's/.*kVersion = "\([^"]*\)".*/\1/p' "$build/generated/check_mail/version.hpp")
+[[ -n "$version" ]] || fail "no version in $build/generated/check_mail/version.hpp"
+deb=$build/packages/check-mail_${version}-1_$(dpkg --print-architecture).deb
+[[ -f "$deb" ]] || fail "no $deb"
+
+step "dpkg-deb -I $deb"
+dpkg-deb -I "$deb"
+[[ "$(dpkg-deb -f "$deb" Package)" == "check-mail" ]] || fail "Package is not check-mail"
+[[ "$(dpkg-deb -f "$deb" Version)" == "$version-1" ]] || fail "Version is not $version-1"
+depends=$(dpkg-deb -f "$deb" Depends)
+for library in libc6 libssl3 libsodium23 libpcre2-8-0; do
+  grep -q "$library" <<<"$depends" || fail "Depends lacks $library: $depends"
+done
+
+step "dpkg-deb -c $deb"
+contents=$(dpkg-deb -c "$deb")
+echo "$contents"
+for path in ./usr/lib/nagios/plugins/check_mail ./usr/share/man/man1/check_mail.1.gz \
+    ./usr/share/doc/check-mail/README.md ./usr/share/doc/check-mail/integration.md \
+    ./usr/share/doc/check-mail/copyright ./usr/share/doc/check-mail/modes/smartermail.md \
+    ./usr/share/check_mail/centreon/check_mail.clapi ./usr/share/check_mail/nagios/check_mail.cfg \
+    ./usr/share/check_mail/icinga2/check_mail.conf; do
+  grep -qE " ${path//./\\.}( |$)" <<<"$contents" || fail "$path is not in the package"
+done
+grep -qE ' \./usr/lib/centreon/plugins/check_mail -> \.\./\.\./nagios/plugins/check_mail$' <<<"$contents" \
+  || fail "no relative link /usr/lib/centreon/plugins/check_mail -> ../../nagios/plugins/check_mail"
+if grep -v ' root/root ' <<<"$contents" | grep -q .; then fail "files not owned by root/root"; fi
+grep -q '^-rwxr-xr-x .* \./usr/lib/nagios/plugins/check_mail$' <<<"$contents" || fail "the plugin is not mode 0755"
+
+step "unpack and run the packaged binary"
+unpacked=$(mktemp -d)
+trap 'rm -rf "$unpacked"' EXIT
+dpkg-deb -x "$deb" "$unpacked"
+plugin=$unpacked/usr/lib/nagios/plugins/check_mail
+file "$plugin" 2>/dev/null | grep -q 'not stripped' && fail "the packaged plugin is not stripped"
+set +e
+printed=$("$plugin" --version)
+status=$?
+via_link=$("$unpacked/usr/lib/centreon/plugins/check_mail" --version)
+set -e
+echo "$printed (exit $status)"
+[[ "$printed" == "check_mail $version" ]] || fail "packaged --version printed '$printed', want 'check_mail $version'"
+[[ "$via_link" == "$printed" ]] || fail "the Centreon link does not run the plugin: '$via_link'"
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+set +e
+reply=$("$plugin" --mode=spools --hostname=127.0.0.1 --proto=http --port="$port" --api-username=u \
+  --api-password=p --statefile-dir="$unpacked")
+set -e
+echo "$reply"
+[[ "$reply" == "UNKNOWN: Cannot connect to 127.0.0.1:$port: connection refused"* ]] || fail "spools: $reply"
+MANWIDTH=80 man -l "$unpacked/usr/share/man/man1/check_mail.1.gz" >/dev/null 2>&1 || fail "the packaged man page does not render"
+
+step "OK: $(basename "$deb") ($(du -h "$deb" | cut -f1))"

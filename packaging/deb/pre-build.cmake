@@ -1,0 +1,35 @@
+# CPACK_PRE_BUILD_SCRIPTS of the DEB generator: runs after CPack has staged the installed files
+# and before it packs them, and gives the staged tree Debian's layout:
+#   - the documentation in /usr/share/doc/check-mail (the package's name), with a copyright file;
+#   - the man page compressed (gzip -9n, reproducible).
+set(staged "${CPACK_TEMPORARY_INSTALL_DIRECTORY}${CPACK_PACKAGING_INSTALL_PREFIX}")
+if(NOT IS_DIRECTORY "${staged}")
+  message(FATAL_ERROR "pre-build.cmake: no staged tree at ${staged}")
+endif()
+
+set(docdir "${staged}/share/doc/${CPACK_PACKAGE_NAME}")
+if(NOT IS_ABSOLUTE "${CPACK_CHECK_MAIL_DOCDIR}" AND IS_DIRECTORY "${staged}/${CPACK_CHECK_MAIL_DOCDIR}"
+   AND NOT "${staged}/${CPACK_CHECK_MAIL_DOCDIR}" STREQUAL "${docdir}")
+  file(RENAME "${staged}/${CPACK_CHECK_MAIL_DOCDIR}" "${docdir}")
+endif()
+file(MAKE_DIRECTORY "${docdir}")
+file(WRITE "${docdir}/copyright"
+  "Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/\n"
+  "Upstream-Name: check_mail\n"
+  "Source: ${CPACK_PACKAGE_HOMEPAGE_URL}\n"
+  "\n"
+  "Files: *\n"
+  "Copyright: ${CPACK_PACKAGE_VENDOR}\n"
+  "License: Apache-2.0\n"
+  " On Debian systems, the full text of the Apache License, Version 2.0 can be found\n"
+  " in /usr/share/common-licenses/Apache-2.0.\n")
+
+if(NOT IS_ABSOLUTE "${CPACK_CHECK_MAIL_MANDIR}")
+  file(GLOB pages "${staged}/${CPACK_CHECK_MAIL_MANDIR}/man*/*.[1-9]")
+  foreach(page ${pages})
+    execute_process(COMMAND gzip -9nf "${page}" RESULT_VARIABLE result)
+    if(NOT result EQUAL 0)
+      message(FATAL_ERROR "pre-build.cmake: gzip ${page} failed")
+    endif()
+  endforeach()
+endif()

@@ -1,0 +1,108 @@
+#!/usr/bin/env bash
+# packaging/rpm/check-rpm.sh: builds the RPM and checks it, as CI does.
+#
+#   1. configures $RPM_BUILD_DIR (default build-rpm; -DCHECK_MAIL_CURL=dlopen, no tests: only the
+#      dist and rpm targets are used) and builds the target `rpm`: source tarball, then rpmbuild
+#      (%build with the system libcurl, %check runs the unit tests);
+#   2. lists the package (rpm -qlp) and checks the paths and the libcurl dependency;
+#   3. runs rpmlint on the binary RPM, the source RPM and the spec, failing on any error except
+#      those this Debian machine causes (listed in ALLOWED_ERRORS below, each with its reason);
+#   4. unpacks it (rpm2cpio | cpio) and runs the packaged check_mail: --version must print the
+#      project version, which must also be the RPM's, and the SmarterMail mode must load libcurl.
+set -euo pipefail
+
+cd "$(dirname "$0")/../.."
+top=$PWD
+build=${RPM_BUILD_DIR:-build-rpm}
+case "$build" in /*) ;; *) build=$top/$build ;; esac
+
+fail() { echo "check-rpm: FAIL: $*" >&2; exit 1; }
+step() { echo "check-rpm: == $*" >&2; }
+for tool in rpmbuild rpm rpmlint rpm2cpio cpio git cmake; do
+  command -v "$tool" >/dev/null || fail "$tool is missing (scripts/install-deps.sh installs rpm, rpmlint, cpio)"
+done
+
+step "configure $build and build the RPM"
+cmake -S . -B "$build" -G Ninja -DCHECK_MAIL_CURL=dlopen -DCHECK_MAIL_TESTS=OFF >/dev/null
+rm -f "$build"/packages/*.rpm
+cmake --build "$build" --target rpm
+
+version=$(sed -n 's/.*kVersion = "\([^"]*\)".*/\1/p' "$build/generated/check_mail/version.hpp")
+[[ -n "$version" ]] || fail "no version in $build/generated/check_mail/version.hpp"
+rpm_file=$(ls "$build"/packages/check_mail-"$version"-*.rpm 2>/dev/null | grep -v '\.src\.rpm$' | head -n 1)
+srpm_file=$(ls "$build"/packages/check_mail-"$version"-*.src.rpm 2>/dev/null | head -n 1)
+[[ -f "$rpm_file" ]] || fail "no binary RPM of version $version in $build/packages"
+[[ -f "$srpm_file" ]] || fail "no source RPM of version $version in $build/packages"
+
+step "rpm -qip / -qlp $rpm_file"
+rpm -qip "$rpm_file"
+listing=$(rpm -qlp "$rpm_file")
+echo "$listing"
+[[ "$(rpm -qp --qf '%{VERSION}' "$rpm_file")" == "$version" ]] || fail "RPM version is not the project version $version"
+libdir=$(rpm --eval '%{_libdir}')
+for path in "$libdir/nagios/plugins/check_mail" /usr/lib/centreon/plugins/check_mail \
+    /usr/share/man/man1/check_mail.1.gz /usr/share/doc/check_mail/README.md /usr/share/doc/check_mail/integration.md \
+    /usr/share/check_mail/centreon/check_mail.clapi /usr/share/check_mail/nagios/check_mail.cfg \
+    /usr/share/check_mail/icinga2/check_mail.conf; do
+  grep -qx "$path" <<<"$listing" || fail "$path is not in the package"
+done
+grep -q '/LICENSE$' <<<"$listing" || fail "no LICENSE in the package"
+link=$(rpm -qp --qf '[%{FILENAMES} -> %{FILELINKTOS}\n]' "$rpm_file" | grep '^/usr/lib/centreon/plugins/check_mail ')
+echo "$link"
+[[ "$link" == *"-> ../../../${libdir#/usr/}/nagios/plugins/check_mail" ]] || fail "Centreon link: $link"
+rpm -qp --requires "$rpm_file" | grep -qx 'libcurl.so.4()(64bit)' || fail "no Requires on libcurl.so.4()(64bit)"
+
+step "rpmlint"
+# Errors that are not the package's, each allowed by a pattern on rpmlint's message:
+#   no-signature             the package is not signed: signing is the release pipeline's job.
+#   no-packager-tag,         openSUSE policies of rpmlint's default configuration (Debian ships that
+#   no-group-tag             one): EL and Fedora set Packager in the build system and forbid it in
+#                            specs, and ignore Group.
+#   hardcoded-library-path   only for /usr/lib/centreon/plugins, Centreon's plugin directory on every
+#   in .../lib/centreon      architecture (EL's Centreon plugins live there, not in lib64).
+allowed=(
+  ': E: no-signature$'
+  ': E: no-packager-tag$'
+  ': E: no-group-tag$'
+  ': E: hardcoded-library-path in (/usr|%\{_prefix\})/lib/centreon(/plugins(/check_mail)?)?$'
+)
+lint=$(rpmlint "$rpm_file" "$srpm_file" 2>&1 || true)
+echo "$lint"
+errors=$(grep -E '^[^ ]+: E: ' <<<"$lint" || true)
+for pattern in "${allowed[@]}"; do
+  errors=$(grep -Ev "$pattern" <<<"$errors" || true)
+done
+[[ -z "$errors" ]] || fail "rpmlint errors:
+$errors"
+# A changelog whose last entry is not this version means the spec was not updated for a release.
+if grep -q 'incoherent-version-in-changelog' <<<"$lint"; then
+  fail "the %changelog of packaging/rpm/check_mail.spec.in has no entry for $version"
+fi
+
+step "unpack and run the packaged binary"
+unpacked=$(mktemp -d)
+trap 'rm -rf "$unpacked"' EXIT
+(cd "$unpacked" && rpm2cpio "$rpm_file" | cpio -idm --quiet)
+plugin=$unpacked$libdir/nagios/plugins/check_mail
+[[ -x "$plugin" ]] || fail "no executable $plugin in the unpacked RPM"
+set +e
+printed=$("$plugin" --version)
+status=$?
+via_link=$("$unpacked/usr/lib/centreon/plugins/check_mail" --version)
+set -e
+echo "$printed (exit $status)"
+[[ "$printed" == "check_mail $version" ]] || fail "packaged --version printed '$printed', want 'check_mail $version'"
+[[ "$via_link" == "$printed" ]] || fail "the Centreon link does not run the plugin: '$via_link'"
+if ldd "$plugin" | grep -q libcurl; then fail "the RPM's check_mail links libcurl (it must dlopen it)"; fi
+# The SmarterMail modes dlopen() the system libcurl: against a closed port, a connection error
+# (not a loading error) shows that it was found and used.
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+set +e
+reply=$("$plugin" --mode=spools --hostname=127.0.0.1 --proto=http --port="$port" --api-username=u \
+  --api-password=p --statefile-dir="$unpacked")
+set -e
+echo "$reply"
+[[ "$reply" == "UNKNOWN: Cannot connect to 127.0.0.1:$port: connection refused"* ]] || fail "spools with the system libcurl: $reply"
+man -l "$unpacked/usr/share/man/man1/check_mail.1.gz" >/dev/null 2>&1 || fail "the packaged man page does not render"
+
+step "OK: $(basename "$rpm_file") ($(du -h "$rpm_file" | cut -f1)), $(basename "$srpm_file")"

@@ -1,0 +1,116 @@
+#!/usr/bin/env bash
+# The extra CI gates, run by .ci/run after scripts/run-tests.sh (which installed the tools and
+# built the normal tree in ${BUILD_DIR:-build}):
+#
+#   1. sanitizer build  clang, -DCHECK_MAIL_SANITIZE=ON (ASan+UBSan, no recovery) and
+#                       -DCHECK_MAIL_FUZZ=ON, in its own directory ${SAN_BUILD_DIR:-build-asan}; one
+#                       build serves the sanitizer test runs and the fuzzers
+#   2. unit tests       ctest -L unit in it (GoogleTest suites and the fuzz corpus replays)
+#   3. e2e tests        ctest -L e2e in it: the built binary is the sanitized one; LeakSanitizer
+#                       checks each check_mail run at its end (src/main.cpp)
+#   4. valgrind         tests/e2e/run_valgrind.py: SmarterMail and smtp cases once under memcheck,
+#                       with the normal build's binary (no errors, no definite/possible leaks)
+#   5. fuzzing          tests/fuzz/run.sh ${FUZZ_SECONDS:-20} (every target, fails on any finding)
+#   6. packages         packaging/check-packages.sh, if present
+#
+# Every step runs (a failed build skips what needs it); the timings and results are printed at
+# the end, and the exit status is non-zero if any step failed. Budget: about 15 minutes on 2 cores.
+#   SAN_BUILD_DIR, BUILD_DIR, FUZZ_SECONDS, CTEST_JOBS (default: nproc) override the defaults.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+san_build=${SAN_BUILD_DIR:-build-asan}
+main_build=${BUILD_DIR:-build}
+fuzz_seconds=${FUZZ_SECONDS:-20}
+jobs=${CTEST_JOBS:-$(nproc)}
+
+export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:symbolize=1
+export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
+export LSAN_OPTIONS=${LSAN_OPTIONS:-}
+# The end-to-end tests that measure memory know the sanitizers inflate it (test_limits.py).
+export CHECK_MAIL_SANITIZED=1
+
+results=()
+failed=0
+total_start=$(date +%s)
+
+# step NAME COMMAND...: runs it, times it, records the outcome.
+step() {
+  local name=$1
+  shift
+  echo
+  echo "=== ci-extras: $name"
+  local start=$(date +%s)
+  "$@"
+  local status=$?
+  local elapsed=$(($(date +%s) - start))
+  local outcome=ok
+  if ((status != 0)); then
+    outcome="FAILED (exit $status)"
+    failed=1
+  fi
+  results+=("$(printf '%-18s %5ss  %s' "$name" "$elapsed" "$outcome")")
+  echo "=== ci-extras: $name: $outcome in ${elapsed}s"
+  return $status
+}
+
+skip() {
+  results+=("$(printf '%-18s %5s   %s' "$1" "-" "skipped ($2)")")
+  failed=1
+}
+
+configure_and_build() {
+  local extra=()
+  for dir in "${CHECK_MAIL_CURL_SOURCE_DIR:-}" "$main_build/_deps/curl-src"; do
+    if [[ -n $dir && -f $dir/CMakeLists.txt ]]; then
+      extra+=("-DCHECK_MAIL_CURL_SOURCE_DIR=$(cd "$dir" && pwd)")
+      break
+    fi
+  done
+  CC=clang CXX=clang++ cmake -S . -B "$san_build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+    -DCHECK_MAIL_SANITIZE=ON -DCHECK_MAIL_FUZZ=ON -DCHECK_MAIL_WERROR=ON "${extra[@]}" >/dev/null &&
+    cmake --build "$san_build" -j"$(nproc)" && cmake --build "$san_build" --target check_mail_fuzzers -j"$(nproc)"
+}
+
+ctest_label() {
+  (cd "$san_build" && ctest --output-on-failure --timeout 900 -j"$jobs" -L "$1")
+}
+
+valgrind_cases() {
+  CHECK_MAIL_BIN="$root/$main_build/src/check_mail" python3 tests/e2e/run_valgrind.py
+}
+
+fuzzing() {
+  FUZZ_BUILD_DIR="$san_build" tests/fuzz/run.sh "$fuzz_seconds"
+}
+
+if step "sanitizer build" configure_and_build; then
+  step "unit (asan+ubsan)" ctest_label unit
+  step "e2e (asan+ubsan)" ctest_label e2e
+else
+  skip "unit (asan+ubsan)" "no build"
+  skip "e2e (asan+ubsan)" "no build"
+fi
+
+if [[ -x $main_build/src/check_mail ]]; then
+  step "valgrind e2e" valgrind_cases
+else
+  skip "valgrind e2e" "no $main_build/src/check_mail: run scripts/run-tests.sh first"
+fi
+
+if [[ -x $san_build/tests/fuzz/fuzz_range ]]; then
+  step "fuzz ${fuzz_seconds}s/target" fuzzing
+else
+  skip "fuzz" "no fuzz targets built"
+fi
+
+if [[ -x packaging/check-packages.sh ]]; then
+  step "packages" packaging/check-packages.sh
+else
+  results+=("$(printf '%-18s %5s   %s' "packages" "-" "not run (no packaging/check-packages.sh)")")
+fi
+
+echo
+echo "=== ci-extras summary ($(($(date +%s) - total_start))s in all)"
+printf '  %s\n' "${results[@]}"
+exit $failed

@@ -1,0 +1,7 @@
+// The SmarterMail services mode without HTTP: reply body -> decode_data_reply -> map_services -> counters
+// -> rendering (see smartermail_target.hpp for the invariants).
+#include "smartermail_target.hpp"
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  return check_mail::fuzz::smartermail_target(check_mail::fuzz::SmarterMailMode::services, data, size);
+}
