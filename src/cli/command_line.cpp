@@ -37,20 +37,25 @@ bool prescan_flag(const std::vector<std::string>& args, std::initializer_list<st
 
 // Every long name must be known: a clear message instead of CLI11's generic one.
 void reject_unknown_options(const std::vector<std::string>& args, const std::vector<OptionSpec>& specs) {
-  std::set<std::string, std::less<>> known;
-  std::set<char> short_known;
-  for (const OptionSpec& spec : specs) {
-    known.insert(spec.name);
-    known.insert(spec.aliases.begin(), spec.aliases.end());
-    for (char c : spec.short_names) short_known.insert(c);
-  }
+  // A linear scan per argument: a handful of arguments against ~130 declarations costs less
+  // than building lookup sets on every start.
+  auto known_long = [&](std::string_view name) {
+    return std::any_of(specs.begin(), specs.end(), [&](const OptionSpec& spec) {
+      return spec.name == name || std::find(spec.aliases.begin(), spec.aliases.end(), name) != spec.aliases.end();
+    });
+  };
+  auto known_short = [&](char letter) {
+    return std::any_of(specs.begin(), specs.end(),
+                       [&](const OptionSpec& spec) { return spec.short_names.find(letter) != std::string::npos; });
+  };
   for (const std::string& arg : args) {
     if (arg == "--") break;
     if (arg.rfind("--", 0) == 0) {
-      std::string name = arg.substr(2, arg.find('=') == std::string::npos ? std::string::npos : arg.find('=') - 2);
-      if (!known.count(name)) throw UsageError{"Unknown option '--" + util::sanitize_line(name, 60) + "' (see --help)"};
+      std::string_view name = std::string_view(arg).substr(2, arg.find('=') == std::string::npos ? std::string::npos
+                                                                                                 : arg.find('=') - 2);
+      if (!known_long(name)) throw UsageError{"Unknown option '--" + util::sanitize_line(name, 60) + "' (see --help)"};
     } else if (arg.size() >= 2 && arg[0] == '-' && !std::isdigit(static_cast<unsigned char>(arg[1])) &&
-               !short_known.count(arg[1])) {
+               !known_short(arg[1])) {
       throw UsageError{"Unknown option '-" + std::string(1, arg[1]) + "' (see --help)"};
     }
   }

@@ -73,8 +73,12 @@ std::vector<OptionSpec> threshold_option_specs(const modes::ModeDefinition& mode
 
 std::vector<OptionSpec> mode_option_specs(const modes::ModeDefinition& mode) {
   std::vector<OptionSpec> specs = global_option_specs();
-  for (auto& list : {mode.options(), threshold_option_specs(mode), output_option_specs()})
-    specs.insert(specs.end(), list.begin(), list.end());
+  auto append = [&specs](std::vector<OptionSpec> part) {
+    specs.insert(specs.end(), std::make_move_iterator(part.begin()), std::make_move_iterator(part.end()));
+  };
+  append(mode.options());
+  append(threshold_option_specs(mode));
+  append(output_option_specs());
   return specs;
 }
 
