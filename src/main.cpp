@@ -4,6 +4,7 @@
 #include <sys/time.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cstring>
 #include <string>
 #include <vector>
@@ -25,7 +26,10 @@
 
 namespace {
 
-volatile sig_atomic_t g_printing = 0;
+// Whoever sets it first writes the one status line: main() its result, or a signal handler
+// (in whichever thread the signal lands) "UNKNOWN: Interrupted ...". Lock-free, so signal-safe.
+std::atomic<int> g_finishing{0};
+volatile sig_atomic_t g_exit_code = 3;  // the result's, set before main() claims g_finishing
 
 void write_all(const char* data, std::size_t size) {
   while (size > 0) {
@@ -38,12 +42,12 @@ void write_all(const char* data, std::size_t size) {
 
 // Async-signal-safe: a fixed message and _exit.
 void on_signal(int signal_number) {
-  if (!g_printing) {
-    const char* text = signal_number == SIGTERM  ? "UNKNOWN: Interrupted by SIGTERM\n"
-                       : signal_number == SIGINT ? "UNKNOWN: Interrupted by SIGINT\n"
-                                                 : "UNKNOWN: Check did not finish in time (watchdog)\n";
-    write_all(text, std::strlen(text));
-  }
+  if (g_finishing.exchange(1)) _exit(g_exit_code);  // the result is on its way out: end with its code
+  const char* text = signal_number == SIGTERM  ? "UNKNOWN: Interrupted by SIGTERM\n"
+                     : signal_number == SIGINT ? "UNKNOWN: Interrupted by SIGINT\n"
+                     : signal_number == SIGHUP ? "UNKNOWN: Interrupted by SIGHUP\n"
+                                               : "UNKNOWN: Check did not finish in time (watchdog)\n";
+  write_all(text, std::strlen(text));
   _exit(3);
 }
 
@@ -54,6 +58,7 @@ void install_handlers() {
   struct sigaction handler {};
   handler.sa_handler = on_signal;
   sigemptyset(&handler.sa_mask);
+  for (int s : {SIGTERM, SIGINT, SIGALRM, SIGHUP}) sigaddset(&handler.sa_mask, s);  // one at a time
   for (int s : {SIGTERM, SIGINT, SIGALRM, SIGHUP}) sigaction(s, &handler, nullptr);
 }
 
@@ -73,7 +78,9 @@ int main(int argc, char** argv) {
   install_handlers();
   std::vector<std::string> args(argv + 1, argv + argc);
   check_mail::cli::Outcome outcome = check_mail::cli::run_check(args, arm_watchdog);
-  g_printing = 1;
+  g_exit_code = outcome.exit_code;
+  if (g_finishing.exchange(1))
+    for (;;) pause();  // a signal handler is printing "UNKNOWN: Interrupted" and ends the process
   write_all(outcome.text.data(), outcome.text.size());
 #ifdef CHECK_MAIL_LEAK_CHECK
   __lsan_do_leak_check();

@@ -47,9 +47,18 @@ step "dpkg-deb -I $deb"
 dpkg-deb -I "$deb"
 [[ "$(dpkg-deb -f "$deb" Package)" == "check-mail" ]] || fail "Package is not check-mail"
 [[ "$(dpkg-deb -f "$deb" Version)" == "$version-1" ]] || fail "Version is not $version-1"
+# Every shared library the plugin needs must come from a package of Depends (dpkg-shlibdeps).
 depends=$(dpkg-deb -f "$deb" Depends)
-for library in libc6 libssl3 libsodium23 libpcre2-8-0; do
-  grep -q "$library" <<<"$depends" || fail "Depends lacks $library: $depends"
+grep -q 'libc6' <<<"$depends" || fail "Depends lacks libc6: $depends"
+for soname in $(objdump -p "$build/src/check_mail" | awk '$1 == "NEEDED" {print $2}'); do
+  # (awk reads all of ldconfig's output: an early exit would fail the pipeline with SIGPIPE)
+  path=$(ldconfig -p | awk -v so="$soname" '$1 == so && /x86-64/ && !found {print $NF; found = 1}')
+  package=""
+  for candidate in "$path" "$(readlink -f "$path")"; do  # dpkg knows one of them (merged /usr)
+    [[ -n "$package" ]] || package=$( (dpkg -S "$candidate" 2>/dev/null || true) | head -n 1 | cut -d: -f1)
+  done
+  [[ -n "$package" ]] || fail "no package owns $soname ($path)"
+  grep -qw "$package" <<<"$depends" || fail "Depends lacks $package (for $soname): $depends"
 done
 
 step "dpkg-deb -c $deb"

@@ -77,6 +77,18 @@ std::string join(const std::vector<std::string>& items, const std::string& last_
   return out;
 }
 
+// The CHECK_MAIL_* variable an option's help says it can be read from, or "".
+std::string secret_variable(const OptionSpec& spec) {
+  static const std::regex variable(R"(\bCHECK_MAIL_[A-Z0-9_]+\b)");
+  std::smatch match;
+  return std::regex_search(spec.help, match, variable) ? match.str() : std::string();
+}
+
+// A password or other secret given on the command line (not a file holding one).
+bool is_secret(const OptionSpec& spec) {
+  return spec.value_name == "PASSWORD" || spec.value_name == "SECRET" || !secret_variable(spec).empty();
+}
+
 // ------------------------------------------------------------------ troff
 
 // Text for roff: backslashes and dashes escaped (every dash is a minus, so option names copied
@@ -228,17 +240,14 @@ bool icinga_skips(const OptionSpec& spec) {
 }  // namespace
 
 std::vector<SecretVariable> secret_variables() {
-  static const std::regex variable(R"(\bCHECK_MAIL_[A-Z0-9_]+\b)");
   std::map<std::string, SecretVariable> found;
   for (const modes::ModeDefinition* mode : all_modes()) {
     for (const OptionSpec& spec : mode_option_specs(*mode)) {
-      std::smatch match;
-      if (!std::regex_search(spec.help, match, variable)) continue;
-      SecretVariable& entry = found[match.str()];
-      entry.variable = match.str();
-      entry.option = spec.name;
-      entry.help = spec.help;
-      entry.modes.emplace_back(mode->name);
+      std::string variable = secret_variable(spec);
+      if (variable.empty()) continue;
+      SecretVariable& entry = found[variable];
+      entry.variable = variable;
+      entry.uses.emplace_back(std::string(mode->name), spec.name);
     }
   }
   std::vector<SecretVariable> out;
@@ -317,13 +326,22 @@ std::string man_page() {
 
   out += ".SH ENVIRONMENT\n";
   for (const SecretVariable& secret : secret_variables()) {
-    std::vector<std::string> modes = secret.modes;
-    std::string file_option = secret.option + "-file";
-    bool has_file = find_option(file_option) != nullptr;
+    // "as --password by the smtp mode and as --smtp-password by the roundtrip mode"
+    std::vector<std::string> by_option;
+    std::map<std::string, std::vector<std::string>> modes_of;
+    for (const auto& [mode, option] : secret.uses) {
+      if (modes_of[option].empty()) by_option.push_back(option);
+      modes_of[option].push_back(mode);
+    }
+    std::vector<std::string> parts;
+    for (const std::string& option : by_option) {
+      const auto& modes = modes_of[option];
+      parts.push_back("as --" + option + " by the " + join(modes, " and ") + " mode" + (modes.size() > 1 ? "s" : ""));
+    }
     out += ".TP\n" + bold(secret.variable) + "\n";
-    out += roff("Taken by the " + join(modes, " and ") + " mode" + (modes.size() > 1 ? "s" : "") + " as --" +
-                secret.option + " when that option is not given or empty" +
-                (has_file ? " and --" + file_option + " is not given" : "") + ".") +
+    out += roff("Taken " + join(parts, " and ") +
+                ", when that option is not given or empty and its -file form (e.g. --" + by_option.front() +
+                "-file) is not given.") +
            "\n";
   }
   out += ".PP\n" +
@@ -370,8 +388,13 @@ std::string icinga2_commands() {
   out += "// Each option --some-name of a mode is an argument set from the custom variable\n";
   out += "// check_mail_some_name; a flag is passed when its variable is true. --hostname defaults to the\n";
   out += "// host's address. Passwords are passed in the environment, never on the command line:\n";
-  for (const SecretVariable& secret : secret_variables())
-    out += "//   vars." + var_name(secret.option) + " -> " + secret.variable + "\n";
+  for (const SecretVariable& secret : secret_variables()) {
+    std::vector<std::string> vars;
+    for (const auto& [mode, option] : secret.uses)
+      if (std::find(vars.begin(), vars.end(), "vars." + var_name(option)) == vars.end())
+        vars.push_back("vars." + var_name(option));
+    out += "//   " + join(vars, " or ") + " -> " + secret.variable + "\n";
+  }
   for (const modes::ModeDefinition* mode : all_modes()) {
     std::string name(mode->name);
     out += "\nobject CheckCommand \"check_mail_" + name + "\" {\n";
@@ -379,16 +402,15 @@ std::string icinga2_commands() {
     out += "  command = [ PluginDir + \"/check_mail\", \"--mode=" + name + "\" ]\n\n";
     out += "  arguments = {\n";
     std::vector<std::pair<std::string, std::string>> env;
+    std::vector<std::string> omitted;
     for (const OptionSpec& spec : mode_option_specs(*mode)) {
       if (icinga_skips(spec)) continue;
-      bool secret = false;
-      for (const SecretVariable& s : secret_variables())
-        if (s.option == spec.name &&
-            std::find(s.modes.begin(), s.modes.end(), mode->name) != s.modes.end()) {
-          env.emplace_back(s.variable, var_name(spec.name));
-          secret = true;
-        }
-      if (secret) continue;
+      if (is_secret(spec)) {
+        std::string variable = secret_variable(spec);
+        if (variable.empty()) omitted.push_back("--" + spec.name);
+        else env.emplace_back(variable, var_name(spec.name));
+        continue;
+      }
       std::string description = spec.help;
       if (!spec.default_value.empty()) description += " Default: " + spec.default_value + ".";
       const std::string name = icinga_name(spec);
@@ -397,6 +419,9 @@ std::string icinga2_commands() {
       out += "      description = " + icinga_string(description) + "\n";
       out += "    }\n";
     }
+    if (!omitted.empty())
+      out += "    // Not here: " + join(omitted, " and ") +
+             ", secrets with no environment variable of their own (see the -file options).\n";
     out += "  }\n";
     if (!env.empty()) {
       out += "\n  env = {\n";

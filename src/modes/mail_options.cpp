@@ -30,16 +30,18 @@ struct Field {
   std::string default_value;
   std::string shorts;  // one-letter names, standalone only
   Presence presence;
-  bool tls;            // listed under the TLS section
+  bool tls;  // listed under the TLS section
 };
 
 std::vector<Field> fields(Protocol protocol) {
   const ProtocolTraits& t = traits(protocol);
   const std::string name(t.name);
-  const std::string ports = std::to_string(t.plain_port) + ", or " + std::to_string(t.tls_port) + " with --security=ssl";
+  const std::string ports =
+      std::to_string(t.plain_port) + ", or " + std::to_string(t.tls_port) + " with --security=ssl";
   const std::string auths = protocol == Protocol::smtp
                                 ? "none, auto (strongest advertised), plain, login or cram-md5."
-                                : "login (the " + std::string(protocol == Protocol::imap ? "LOGIN command" : "USER/PASS commands") +
+                                : "login (the " +
+                                      std::string(protocol == Protocol::imap ? "LOGIN command" : "USER/PASS commands") +
                                       "), plain or cram-md5 (SASL), or auto (strongest SASL offered, else login).";
   const std::string starttls = protocol == Protocol::pop3 ? "STLS" : "STARTTLS";
   return {
@@ -47,51 +49,103 @@ std::vector<Field> fields(Protocol protocol) {
       {"port", "PORT", name + " port (default " + ports + ").", "", "p", {true, false, true}, false},
       {"ipv4", "", "Connect over IPv4 only.", "", "4", {true, true, false}, false},
       {"ipv6", "", "Connect over IPv6 only.", "", "6", {true, true, false}, false},
-      {"security", "none|ssl|starttls",
-       "Plain text, implicit TLS from the first byte, or " + starttls + " (then mandatory).", "none", "",
-       {true, false, true}, false},
+      {"security",
+       "none|ssl|starttls",
+       "Plain text, implicit TLS from the first byte, or " + starttls + " (then mandatory).",
+       "none",
+       "",
+       {true, false, true},
+       false},
       {"auth-type", "TYPE", auths, std::string(t.default_auth), "", {true, false, true}, false},
       {"username", "USER", "User name to log in with.", "", "U", {true, true, true}, false},
-      {"password", "PASSWORD", "Password (or --password-file, or " + std::string(t.password_env) + ").", "", "P",
-       {true, true, true}, false},
-      {"password-file", "FILE", "Read the password from the first line of this file (mode 0600).", "", "",
-       {true, true, true}, false},
-      {"allow-plaintext-auth", "", "Allow sending credentials over a connection without TLS (refused otherwise).",
-       "", "", {true, true, false}, false},
+      {"password",
+       "PASSWORD",
+       "Password (or --password-file, or " + std::string(t.password_env) + ").",
+       "",
+       "P",
+       {true, true, true},
+       false},
+      {"password-file",
+       "FILE",
+       "Read the password from the first line of this file (mode 0600).",
+       "",
+       "",
+       {true, true, true},
+       false},
+      {"allow-plaintext-auth",
+       "",
+       "Allow sending credentials over a connection without TLS (refused otherwise).",
+       "",
+       "",
+       {true, true, false},
+       false},
       {"insecure", "", "Do not verify the server certificate and host name.", "", "", {true, true, true}, true},
-      {"cafile", "FILE", "CA certificates (PEM) to verify the server with, instead of the system store.", "", "",
-       {true, true, true}, true},
+      {"cafile",
+       "FILE",
+       "CA certificates (PEM) to verify the server with, instead of the system store.",
+       "",
+       "",
+       {true, true, true},
+       true},
       {"capath", "DIR", "Hashed directory of CA certificates.", "", "", {true, true, false}, true},
-      {"tls-servername", "NAME", "Name to send as SNI and to verify the certificate against (default: the host name).",
-       "", "", {true, true, true}, true},
+      {"tls-servername",
+       "NAME",
+       "Name to send as SNI and to verify the certificate against (default: the host name).",
+       "",
+       "",
+       {true, true, true},
+       true},
       {"ssl-cert-file", "FILE", "Client certificate (PEM).", "", "", {true, true, false}, true},
-      {"ssl-key-file", "FILE", "Client certificate key (PEM; default: in --ssl-cert-file).", "", "", {true, true, false}, true},
-      {"ssl-key-password", "PASSWORD",
-       "Password of the client key (or --ssl-key-password-file, or CHECK_MAIL_SSL_KEY_PASSWORD).", "", "",
-       {true, true, false}, true},
-      {"ssl-key-password-file", "FILE", "Read the client key password from this file.", "", "", {true, true, false}, true},
+      {"ssl-key-file",
+       "FILE",
+       "Client certificate key (PEM; default: in --ssl-cert-file).",
+       "",
+       "",
+       {true, true, false},
+       true},
+      {"ssl-key-password",
+       "PASSWORD",
+       "Password of the client key (or --ssl-key-password-file, or CHECK_MAIL_SSL_KEY_PASSWORD).",
+       "",
+       "",
+       {true, true, false},
+       true},
+      {"ssl-key-password-file",
+       "FILE",
+       "Read the client key password from this file.",
+       "",
+       "",
+       {true, true, false},
+       true},
       {"ssl-cipher-suite", "LIST", "OpenSSL cipher list (TLS 1.2 and older).", "", "", {true, true, false}, true},
-      {"tls-min-version", "VERSION", "Oldest TLS version accepted: 1.0, 1.1, 1.2 or 1.3.", "1.2", "",
-       {true, true, false}, true},
+      {"tls-min-version",
+       "VERSION",
+       "Oldest TLS version accepted: 1.0, 1.1, 1.2 or 1.3.",
+       "1.2",
+       "",
+       {true, true, false},
+       true},
   };
 }
 
 bool present_in(const Field& field, Scope scope) {
   switch (scope) {
-    case Scope::standalone: return field.presence.standalone;
-    case Scope::shared: return field.presence.shared;
-    case Scope::leg: return field.presence.leg;
+    case Scope::standalone:
+      return field.presence.standalone;
+    case Scope::shared:
+      return field.presence.shared;
+    case Scope::leg:
+      return field.presence.leg;
   }
   return false;
 }
 
 // Reads the options of one scope, a leg falling back to the shared option.
 class Reader {
-public:
+ public:
   Reader(const cli::Options& options, Protocol protocol, Scope scope)
       : options_(options), prefix_(scope == Scope::leg ? std::string(traits(protocol).key) + "-" : "") {}
 
-  [[nodiscard]] bool leg_given(const std::string& name) const { return !prefix_.empty() && options_.given(prefix_ + name); }
   [[nodiscard]] std::string get(const std::string& name) const {
     if (prefix_.empty() || options_.given(prefix_ + name)) return options_.get(prefix_ + name);
     return options_.get(name);
@@ -102,10 +156,9 @@ public:
     return (!prefix_.empty() && options_.flag(prefix_ + name)) || options_.flag(name);
   }
   [[nodiscard]] std::string option_name(const std::string& name) const { return "--" + prefix_ + name; }
-  [[nodiscard]] const cli::Options& options() const { return options_; }
   [[nodiscard]] const std::string& prefix() const { return prefix_; }
 
-private:
+ private:
   const cli::Options& options_;
   std::string prefix_;
 };
@@ -144,9 +197,13 @@ std::vector<cli::OptionSpec> connection_option_specs(Protocol protocol, Scope sc
     spec.help = field.help;
     if (scope == Scope::shared) {
       spec.help = util::replace_all(spec.help, std::string(traits(protocol).name) + " server", "Mail server");
-      spec.help = util::replace_all(spec.help, std::string(traits(protocol).password_env),
-                                    "CHECK_MAIL_<LEG>_PASSWORD");
-      spec.help += " Both legs, unless the leg's own option is given.";
+      spec.help = util::replace_all(spec.help, std::string(traits(protocol).password_env), "CHECK_MAIL_<LEG>_PASSWORD");
+      spec.help += field.presence.leg ? " Both legs, unless the leg's own option is given." : " Both legs.";
+    }
+    if (scope == Scope::leg) {
+      // The leg's own forms: "--imap-security", "--imap-password-file".
+      spec.help = util::replace_all(spec.help, "--security", "--" + prefix + "security");
+      spec.help = util::replace_all(spec.help, "--password-file", "--" + prefix + "password-file");
     }
     spec.help += leg_note;
     spec.default_value = field.default_value;
@@ -157,7 +214,8 @@ std::vector<cli::OptionSpec> connection_option_specs(Protocol protocol, Scope sc
   return specs;
 }
 
-ConnectionSettings read_connection(const cli::Options& options, Protocol protocol, Scope scope, output::Report& report) {
+ConnectionSettings read_connection(const cli::Options& options, Protocol protocol, Scope scope,
+                                   output::Report& report) {
   const Reader r(options, protocol, scope);
   const ProtocolTraits& t = traits(protocol);
   ConnectionSettings s;
@@ -173,16 +231,21 @@ ConnectionSettings read_connection(const cli::Options& options, Protocol protoco
                                              : transport::AddressFamily::any;
 
   const std::string security = util::to_lower(r.own("security"));
-  if (security == "none" || security == "plain") s.security = Security::none;
-  else if (security == "ssl" || security == "tls") s.security = Security::implicit_tls;
-  else if (security == "starttls" || security == "stls") s.security = Security::starttls;
-  else throw CheckError("Unknown value '" + util::sanitize_line(r.own("security"), 40) + "' for " +
-                        r.option_name("security") + " (none, ssl or starttls).");
+  if (security == "none" || security == "plain")
+    s.security = Security::none;
+  else if (security == "ssl" || security == "tls")
+    s.security = Security::implicit_tls;
+  else if (security == "starttls" || security == "stls")
+    s.security = Security::starttls;
+  else
+    throw CheckError("Unknown value '" + util::sanitize_line(r.own("security"), 40) + "' for " +
+                     r.option_name("security") + " (none, ssl or starttls).");
 
   std::string port = r.own("port");
   if (port.empty()) port = std::to_string(s.security == Security::implicit_tls ? t.tls_port : t.plain_port);
   const auto parsed_port = util::parse_integer(port, 1, 65535);
-  if (!parsed_port) throw CheckError("Wrong " + r.option_name("port") + " value '" + util::sanitize_line(port, 40) + "' (1-65535).");
+  if (!parsed_port)
+    throw CheckError("Wrong " + r.option_name("port") + " value '" + util::sanitize_line(port, 40) + "' (1-65535).");
   s.endpoint.port = static_cast<std::uint16_t>(*parsed_port);
 
   s.tls.insecure = r.flag("insecure");
@@ -222,12 +285,17 @@ transport::mailbox::Options to_mailbox_options(const ConnectionSettings& s) {
                                                   : mb::Security::implicit_tls;
   o.tls = s.tls;
   const std::string prefix = s.protocol == Protocol::imap ? "IMAP" : "POP3";
-  if (s.auth_type == "login") o.auth = mb::AuthMethod::login;
-  else if (s.auth_type == "plain") o.auth = mb::AuthMethod::plain;
-  else if (s.auth_type == "cram-md5") o.auth = mb::AuthMethod::cram_md5;
-  else if (s.auth_type == "auto") o.auth = mb::AuthMethod::automatic;
-  else throw CheckError("Unknown " + prefix + " auth type '" + util::sanitize_line(s.auth_type, 40) +
-                        "' (login, plain, cram-md5 or auto).");
+  if (s.auth_type == "login")
+    o.auth = mb::AuthMethod::login;
+  else if (s.auth_type == "plain")
+    o.auth = mb::AuthMethod::plain;
+  else if (s.auth_type == "cram-md5")
+    o.auth = mb::AuthMethod::cram_md5;
+  else if (s.auth_type == "auto")
+    o.auth = mb::AuthMethod::automatic;
+  else
+    throw CheckError("Unknown " + prefix + " auth type '" + util::sanitize_line(s.auth_type, 40) +
+                     "' (login, plain, cram-md5 or auto).");
   if (s.username.empty()) throw CheckError(prefix + " needs --username.");
   if (s.password.empty()) {
     throw CheckError(prefix + " needs --password (or --password-file, or " +
@@ -247,13 +315,19 @@ transport::smtp::SessionOptions to_smtp_options(const ConnectionSettings& s) {
                : s.security == Security::starttls ? ts::Security::starttls
                                                   : ts::Security::implicit_tls;
   o.tls = s.tls;
-  if (s.auth_type == "none") o.auth = ts::AuthMethod::none;
-  else if (s.auth_type == "auto") o.auth = ts::AuthMethod::automatic;
-  else if (s.auth_type == "plain") o.auth = ts::AuthMethod::plain;
-  else if (s.auth_type == "login") o.auth = ts::AuthMethod::login;
-  else if (s.auth_type == "cram-md5") o.auth = ts::AuthMethod::cram_md5;
-  else throw CheckError("Unknown SMTP auth type '" + util::sanitize_line(s.auth_type, 40) +
-                        "' (none, auto, plain, login or cram-md5).");
+  if (s.auth_type == "none")
+    o.auth = ts::AuthMethod::none;
+  else if (s.auth_type == "auto")
+    o.auth = ts::AuthMethod::automatic;
+  else if (s.auth_type == "plain")
+    o.auth = ts::AuthMethod::plain;
+  else if (s.auth_type == "login")
+    o.auth = ts::AuthMethod::login;
+  else if (s.auth_type == "cram-md5")
+    o.auth = ts::AuthMethod::cram_md5;
+  else
+    throw CheckError("Unknown SMTP auth type '" + util::sanitize_line(s.auth_type, 40) +
+                     "' (none, auto, plain, login or cram-md5).");
   if (o.auth != ts::AuthMethod::none) {
     if (s.username.empty()) throw CheckError("SMTP authentication needs --username (or --smtp-username).");
     if (s.password.empty()) throw CheckError("SMTP authentication needs --password (or --smtp-password).");

@@ -39,7 +39,8 @@ std::string auth_text(const mb::Options& options, const mb::Result& result, Prot
   const bool imap = protocol == Protocol::imap;
   std::string method;
   if (result.auth_mechanism) {
-    method = std::string(imap ? "AUTHENTICATE " : "AUTH ") + std::string(transport::sasl::mechanism_name(*result.auth_mechanism));
+    method = std::string(imap ? "AUTHENTICATE " : "AUTH ") +
+             std::string(transport::sasl::mechanism_name(*result.auth_mechanism));
   } else if (result.logged_in || options.auth == mb::AuthMethod::login) {
     method = imap ? "LOGIN" : "USER/PASS";
   } else {
@@ -59,7 +60,8 @@ mail::Security security_of(mb::Security security) {
 std::string search_text(const mb::Search& search) {
   std::string text;
   if (!search.tokens.empty()) text = "token " + util::sanitize_line(util::join(search.tokens, ", "), 80);
-  if (!search.subject.empty()) text += (text.empty() ? "subject '" : " and subject '") + util::sanitize_line(search.subject, 80) + "'";
+  if (!search.subject.empty())
+    text += (text.empty() ? "subject '" : " and subject '") + util::sanitize_line(search.subject, 80) + "'";
   return text;
 }
 
@@ -76,10 +78,10 @@ std::string size_text(std::uint64_t bytes) {
 // The counter values of one finished session.
 void fill_values(Protocol protocol, const mb::Options& options, const mb::Result& r, output::Values& v) {
   const std::string name(mb::protocol_name(protocol));
-  std::string summary = name + " " + options.endpoint.host + ":" + std::to_string(options.endpoint.port) + " (" +
-                        mail::security_text(mail::from_mailbox(protocol), security_of(options.security), r.tls ? &*r.tls : nullptr) + ", " +
-                        auth_text(options, r, protocol);
-  summary += ")";
+  const std::string security =
+      mail::security_text(mail::from_mailbox(protocol), security_of(options.security), r.tls ? &*r.tls : nullptr);
+  const std::string summary = name + " " + options.endpoint.host + ":" + std::to_string(options.endpoint.port) + " (" +
+                              security + ", " + auth_text(options, r, protocol) + ")";
   v["summary"] = Value::of(util::sanitize_line(summary, 300));
 
   std::string message, error, phase = "done";
@@ -133,8 +135,8 @@ void report_certificate_dates(const mb::Result& result, output::Report& report) 
   if (!result.tls || !result.tls->peer_certificate) return;
   const auto& cert = *result.tls->peer_certificate;
   if (cert.days_until_expiry < 0) {
-    report.add(output::Status::Critical,
-               "certificate expired " + util::format("%.0f", -cert.days_until_expiry) + " days ago (" + cert.not_after + ")");
+    report.add(output::Status::Critical, "certificate expired " + util::format("%.0f", -cert.days_until_expiry) +
+                                             " days ago (" + cert.not_after + ")");
   } else if (static_cast<double>(cert.not_before_epoch) > static_cast<double>(std::time(nullptr))) {
     report.add(output::Status::Critical, "certificate not valid before " + cert.not_before);
   }
@@ -146,10 +148,11 @@ std::vector<cli::OptionSpec> options(Protocol protocol) {
   const mail::Protocol p = mail::from_mailbox(protocol);
   const std::string name(mb::protocol_name(protocol));
   const std::string section = name + " options";
-  std::vector<cli::OptionSpec> specs = mail::connection_option_specs(p, mail::Scope::standalone, section, "TLS options");
+  std::vector<cli::OptionSpec> specs =
+      mail::connection_option_specs(p, mail::Scope::standalone, section, "TLS options");
   auto opt = [&](std::string option, std::string value, std::string help, std::string def = "") {
-    specs.push_back(cli::OptionSpec{std::move(option), std::move(value), std::move(help), std::move(def), {}, "", false,
-                                    false, "Message options"});
+    specs.push_back(cli::OptionSpec{
+        std::move(option), std::move(value), std::move(help), std::move(def), {}, "", false, false, "Message options"});
   };
   if (protocol == Protocol::imap) opt("mailbox", "NAME", "Mailbox to examine (UTF-8).", "INBOX");
   opt("search-token", "TOKEN",
@@ -226,7 +229,7 @@ void run(ModeRun& run, Protocol protocol) {
 }
 
 std::optional<double> message_age(const mb::FoundMessage& found, double now) {
-  const std::optional<double> since = found.sent_epoch ? found.sent_epoch
+  const std::optional<double> since = found.sent_epoch   ? found.sent_epoch
                                       : found.date_epoch ? found.date_epoch
                                                          : found.internal_epoch;
   if (!since) return std::nullopt;

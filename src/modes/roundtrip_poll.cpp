@@ -12,17 +12,17 @@ using Clock = Deadline::Clock;
 constexpr double kMarginSeconds = 0.05;
 // A later poll may be slower than the slowest so far (a server under load): plan with 1.5 times.
 constexpr double kPollEstimateFactor = 1.5;
+// The first pause; each one after is twice as long, up to the poll interval. A fast path is
+// measured closely, a slow one is not polled more often than the interval says.
+constexpr double kFirstPauseSeconds = 0.1;
 
-double seconds_since(Clock::time_point start) {
-  return std::chrono::duration<double>(Clock::now() - start).count();
-}
+double seconds_since(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
 
 }  // namespace
 
 std::optional<double> delivery_seconds(const transport::mailbox::FoundMessage& found, double sent_epoch) {
   // seen_at is a steady-clock instant; the token's time is wall-clock: convert through "now".
-  const double wall_now =
-      std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+  const double wall_now = std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
   const double seen_epoch = wall_now - seconds_since(found.seen_at);
   return std::max(0.0, seen_epoch - sent_epoch);
 }
@@ -36,6 +36,7 @@ Outcome run(const Legs& legs, double interval_seconds, const Deadline& deadline)
 
   const auto polling_start = Clock::now();
   double slowest_poll = 0;
+  double pause = std::min(kFirstPauseSeconds, interval_seconds);
   for (;;) {
     const auto poll_start = Clock::now();
     transport::mailbox::Result result = legs.poll(token);
@@ -64,7 +65,8 @@ Outcome run(const Legs& legs, double interval_seconds, const Deadline& deadline)
       outcome.lost = true;
       break;
     }
-    const double wait = std::min(interval_seconds, left - reserve);
+    const double wait = std::min(pause, left - reserve);
+    pause = std::min(pause * 2, interval_seconds);
     const auto sleep_start = Clock::now();
     legs.sleep(std::chrono::milliseconds(static_cast<long long>(wait * 1000.0)));
     outcome.sleeping_seconds += seconds_since(sleep_start);

@@ -14,7 +14,7 @@
 namespace check_mail::modes::roundtrip {
 
 struct Outcome {
-  transport::smtp::Result smtp;                    // the SMTP leg
+  transport::smtp::Result smtp;                     // the SMTP leg
   std::optional<transport::mailbox::Result> fetch;  // the poll that saw the message, else the last one
   int polls = 0;
   bool lost = false;  // the SMTP leg succeeded, every poll worked, none saw the message in time
@@ -24,7 +24,7 @@ struct Outcome {
   // Token's send time -> the topmost Received header: the delivery into the mailbox as the
   // server recorded it (one-second resolution, never negative).
   std::optional<double> received_delay_seconds;
-  double polling_seconds = 0;  // end of the SMTP leg -> end of the last poll
+  double polling_seconds = 0;   // end of the SMTP leg -> end of the last poll
   double sleeping_seconds = 0;  // of which idle between polls
 };
 
@@ -36,13 +36,13 @@ struct Legs {
   std::function<void(std::chrono::milliseconds)> sleep;
 };
 
-// Polls every interval_seconds while a further poll can still finish before the deadline: the
-// last one starts as late as the time left allows (the slowest poll so far, with a margin).
+// Polls while a further poll can still finish before the deadline: the pauses start at 0.1 s and
+// double up to interval_seconds; the last poll starts as late as the time left allows (the
+// slowest poll so far, with a margin).
 // A poll failure other than running out of time ends the roundtrip with that failure.
 [[nodiscard]] Outcome run(const Legs& legs, double interval_seconds, const transport::Deadline& deadline);
 
 // Seconds the poll that saw the message was after the token's send time.
-[[nodiscard]] std::optional<double> delivery_seconds(const transport::mailbox::FoundMessage& found,
-                                                     double sent_epoch);
+[[nodiscard]] std::optional<double> delivery_seconds(const transport::mailbox::FoundMessage& found, double sent_epoch);
 
 }  // namespace check_mail::modes::roundtrip

@@ -4,7 +4,6 @@
 
 #include "check_mail/transport/error.hpp"
 #include "check_mail/transport/mail_headers.hpp"
-#include "check_mail/util/base64.hpp"
 #include "check_mail/util/strings.hpp"
 
 namespace check_mail::transport::imap {
@@ -64,7 +63,7 @@ struct Value {
 
 // Reads values from a response text whose literals are "{n}" markers.
 class ValueReader {
-public:
+ public:
   ValueReader(std::string_view text, const std::vector<std::string>& literals) : text_(text), literals_(literals) {}
 
   // The next value, or nullopt at the end of the text (or before a ')').
@@ -82,7 +81,7 @@ public:
   [[nodiscard]] bool at_end() const { return pos_ >= text_.size(); }
   [[nodiscard]] std::string_view rest() const { return text_.substr(std::min(pos_, text_.size())); }
 
-private:
+ private:
   void skip_blanks() {
     while (!at_end() && text_[pos_] == ' ') ++pos_;
   }
@@ -151,46 +150,6 @@ private:
 std::optional<std::uint64_t> number_value(const Value& value) {
   if (value.kind != Value::Kind::atom) return std::nullopt;
   return parse_number(value.text);
-}
-
-// Appends the UTF-16 code units of code_point, big-endian.
-void append_utf16be(std::string& out, std::uint32_t code_point) {
-  auto unit = [&out](std::uint32_t u) {
-    out += static_cast<char>((u >> 8) & 0xFF);
-    out += static_cast<char>(u & 0xFF);
-  };
-  if (code_point >= 0x10000) {
-    code_point -= 0x10000;
-    unit(0xD800 + (code_point >> 10));
-    unit(0xDC00 + (code_point & 0x3FF));
-  } else {
-    unit(code_point);
-  }
-}
-
-// Next code point of UTF-8 text at i (advancing i); U+FFFD for invalid sequences.
-std::uint32_t next_code_point(std::string_view text, std::size_t& i) {
-  const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(text[k]); };
-  const unsigned char lead = byte(i);
-  std::size_t length = lead < 0x80 ? 1 : (lead >> 5) == 0x6 ? 2 : (lead >> 4) == 0xE ? 3 : (lead >> 3) == 0x1E ? 4 : 0;
-  if (length == 0 || i + length > text.size()) {
-    ++i;
-    return 0xFFFD;
-  }
-  std::uint32_t code_point = length == 1 ? lead : lead & (0x7F >> length);
-  for (std::size_t k = 1; k < length; ++k) {
-    if ((byte(i + k) & 0xC0) != 0x80) {
-      ++i;
-      return 0xFFFD;
-    }
-    code_point = (code_point << 6) | (byte(i + k) & 0x3F);
-  }
-  i += length;
-  static constexpr std::uint32_t kMinimum[] = {0, 0, 0x80, 0x800, 0x10000};
-  if (code_point < kMinimum[length] || code_point > 0x10FFFF || (code_point >= 0xD800 && code_point <= 0xDFFF)) {
-    return 0xFFFD;
-  }
-  return code_point;
 }
 
 }  // namespace
@@ -330,12 +289,18 @@ std::optional<StatusResponse> parse_status(std::string_view text) {
   const std::size_t space = text.find(' ');
   const std::string word = upper(text.substr(0, space));
   StatusResponse status;
-  if (word == "OK") status.condition = StatusResponse::Condition::ok;
-  else if (word == "NO") status.condition = StatusResponse::Condition::no;
-  else if (word == "BAD") status.condition = StatusResponse::Condition::bad;
-  else if (word == "PREAUTH") status.condition = StatusResponse::Condition::preauth;
-  else if (word == "BYE") status.condition = StatusResponse::Condition::bye;
-  else return std::nullopt;
+  if (word == "OK")
+    status.condition = StatusResponse::Condition::ok;
+  else if (word == "NO")
+    status.condition = StatusResponse::Condition::no;
+  else if (word == "BAD")
+    status.condition = StatusResponse::Condition::bad;
+  else if (word == "PREAUTH")
+    status.condition = StatusResponse::Condition::preauth;
+  else if (word == "BYE")
+    status.condition = StatusResponse::Condition::bye;
+  else
+    return std::nullopt;
   std::string_view rest = space == std::string_view::npos ? std::string_view() : text.substr(space + 1);
   while (!rest.empty() && rest.front() == ' ') rest.remove_prefix(1);
   if (rest.starts_with("[")) {
@@ -381,15 +346,19 @@ void apply_mailbox_data(const Response& response, MailboxData& data) {
   const std::string_view rest = space == std::string_view::npos ? std::string_view() : text.substr(space + 1);
   if (const auto number = parse_number(first)) {
     const std::string keyword = upper(util::trim(rest));
-    if (keyword == "EXISTS") data.exists = *number;
-    else if (keyword == "RECENT") data.recent = *number;
+    if (keyword == "EXISTS")
+      data.exists = *number;
+    else if (keyword == "RECENT")
+      data.recent = *number;
     return;
   }
   if (util::iequals(first, "OK")) {
     const auto status = parse_status(text);
     if (!status) return;
-    if (status->code == "UIDVALIDITY") data.uid_validity = parse_number(status->code_arguments);
-    else if (status->code == "UIDNEXT") data.uid_next = parse_number(status->code_arguments);
+    if (status->code == "UIDVALIDITY")
+      data.uid_validity = parse_number(status->code_arguments);
+    else if (status->code == "UIDNEXT")
+      data.uid_next = parse_number(status->code_arguments);
     return;
   }
   if (util::iequals(first, "STATUS")) {
@@ -400,8 +369,10 @@ void apply_mailbox_data(const Response& response, MailboxData& data) {
     for (std::size_t i = 0; i + 1 < items->items.size(); i += 2) {
       const std::string name = upper(items->items[i].text);
       const auto value = number_value(items->items[i + 1]);
-      if (name == "MESSAGES") data.messages = value;
-      else if (name == "SIZE" || name == "X-SIZE") data.size = value;
+      if (name == "MESSAGES")
+        data.messages = value;
+      else if (name == "SIZE" || name == "X-SIZE")
+        data.size = value;
     }
   }
 }
@@ -474,42 +445,6 @@ std::optional<double> parse_internal_date(std::string_view text) {
     if (date[i] == '-') date[i] = ' ';
   }
   return mail::parse_rfc5322_date(date);
-}
-
-std::string encode_mailbox_name(std::string_view utf8) {
-  std::string out;
-  std::size_t i = 0;
-  while (i < utf8.size()) {
-    const auto c = static_cast<unsigned char>(utf8[i]);
-    if (c >= 0x20 && c <= 0x7E) {
-      out += c == '&' ? "&-" : std::string(1, static_cast<char>(c));
-      ++i;
-      continue;
-    }
-    // A run of other characters: UTF-16BE in base64 with ',' for '/', no padding.
-    std::string utf16;
-    while (i < utf8.size()) {
-      const auto d = static_cast<unsigned char>(utf8[i]);
-      if (d >= 0x20 && d <= 0x7E) break;
-      append_utf16be(utf16, next_code_point(utf8, i));
-    }
-    std::string encoded = util::base64_encode(utf16);
-    while (!encoded.empty() && encoded.back() == '=') encoded.pop_back();
-    std::replace(encoded.begin(), encoded.end(), '/', ',');
-    out += "&" + encoded + "-";
-  }
-  return out;
-}
-
-std::optional<std::string> quote(std::string_view text) {
-  std::string out = "\"";
-  for (const char c : text) {
-    const auto u = static_cast<unsigned char>(c);
-    if (u == 0 || u == '\r' || u == '\n' || u >= 0x80) return std::nullopt;
-    if (c == '"' || c == '\\') out += '\\';
-    out += c;
-  }
-  return out + "\"";
 }
 
 }  // namespace check_mail::transport::imap

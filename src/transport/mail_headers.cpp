@@ -51,7 +51,7 @@ std::int64_t days_from_civil(std::int64_t year, unsigned month, unsigned day) {
 
 std::optional<int> month_number(std::string_view name) {
   static constexpr std::array<std::string_view, 12> kMonths = {"jan", "feb", "mar", "apr", "may", "jun",
-                                                              "jul", "aug", "sep", "oct", "nov", "dec"};
+                                                               "jul", "aug", "sep", "oct", "nov", "dec"};
   if (name.size() != 3) return std::nullopt;
   for (std::size_t i = 0; i < kMonths.size(); ++i) {
     if (util::iequals(name, kMonths[i])) return static_cast<int>(i + 1);
@@ -82,9 +82,17 @@ std::optional<int> zone_offset_minutes(std::string_view zone) {
     std::string_view name;
     int hours;
   };
-  static constexpr std::array<Named, 11> kNamed = {{{"UT", 0}, {"UTC", 0}, {"GMT", 0}, {"Z", 0}, {"EST", -5},
-                                                    {"EDT", -4}, {"CST", -6}, {"CDT", -5}, {"MST", -7},
-                                                    {"MDT", -6}, {"PST", -8}}};
+  static constexpr std::array<Named, 11> kNamed = {{{"UT", 0},
+                                                    {"UTC", 0},
+                                                    {"GMT", 0},
+                                                    {"Z", 0},
+                                                    {"EST", -5},
+                                                    {"EDT", -4},
+                                                    {"CST", -6},
+                                                    {"CDT", -5},
+                                                    {"MST", -7},
+                                                    {"MDT", -6},
+                                                    {"PST", -8}}};
   for (const Named& named : kNamed) {
     if (util::iequals(zone, named.name)) return named.hours * 60;
   }
@@ -244,8 +252,10 @@ std::optional<double> parse_rfc5322_date(std::string_view text) {
   const auto month = month_number(words[1]);
   auto year = small_number(words[2], 2, 4);
   if (!day || !month || !year || *day < 1 || *day > 31) return std::nullopt;
-  if (words[2].size() == 2) *year += *year < 50 ? 2000 : 1900;  // obsolete two-digit years
-  else if (words[2].size() == 3) *year += 1900;
+  if (words[2].size() == 2)
+    *year += *year < 50 ? 2000 : 1900;  // obsolete two-digit years
+  else if (words[2].size() == 3)
+    *year += 1900;
   if (*year < 1900) return std::nullopt;  // RFC 5322 3.3
 
   // Time: "hh:mm" or "hh:mm:ss".

@@ -13,19 +13,32 @@ std::string_view protocol_name(Protocol protocol) { return protocol == Protocol:
 
 std::string_view phase_name(Phase phase) {
   switch (phase) {
-    case Phase::dns: return "dns";
-    case Phase::connect: return "connect";
-    case Phase::tls_handshake: return "tls_handshake";
-    case Phase::greeting: return "greeting";
-    case Phase::capability: return "capability";
-    case Phase::starttls: return "starttls";
-    case Phase::login: return "login";
-    case Phase::mailbox: return "mailbox";
-    case Phase::search: return "search";
-    case Phase::fetch: return "fetch";
-    case Phase::remove: return "delete";
-    case Phase::logout: return "logout";
-    case Phase::done: return "done";
+    case Phase::dns:
+      return "dns";
+    case Phase::connect:
+      return "connect";
+    case Phase::tls_handshake:
+      return "tls_handshake";
+    case Phase::greeting:
+      return "greeting";
+    case Phase::capability:
+      return "capability";
+    case Phase::starttls:
+      return "starttls";
+    case Phase::login:
+      return "login";
+    case Phase::mailbox:
+      return "mailbox";
+    case Phase::search:
+      return "search";
+    case Phase::fetch:
+      return "fetch";
+    case Phase::remove:
+      return "delete";
+    case Phase::logout:
+      return "logout";
+    case Phase::done:
+      return "done";
   }
   return "unknown";
 }
@@ -65,19 +78,29 @@ void require_protected_channel(bool tls_active, const Options& options) {
 
 std::string_view phase_label(Phase phase) {
   switch (phase) {
-    case Phase::greeting: return "greeting";
-    case Phase::capability: return "CAPABILITY";
-    case Phase::starttls: return "STARTTLS";
-    case Phase::login: return "login";
-    case Phase::mailbox: return "mailbox";
-    case Phase::search: return "search";
-    case Phase::fetch: return "fetch";
-    case Phase::remove: return "delete";
-    case Phase::logout: return "logout";
+    case Phase::greeting:
+      return "greeting";
+    case Phase::capability:
+      return "CAPABILITY";
+    case Phase::starttls:
+      return "STARTTLS";
+    case Phase::login:
+      return "login";
+    case Phase::mailbox:
+      return "mailbox";
+    case Phase::search:
+      return "search";
+    case Phase::fetch:
+      return "fetch";
+    case Phase::remove:
+      return "delete";
+    case Phase::logout:
+      return "logout";
     case Phase::dns:
     case Phase::connect:
     case Phase::tls_handshake:
-    case Phase::done: break;
+    case Phase::done:
+      break;
   }
   return {};
 }
@@ -95,10 +118,14 @@ std::string failure_summary(Phase phase, const TransportError& error) {
 
 std::optional<sasl::Mechanism> choose_login(AuthMethod method, const std::vector<std::string>& offered) {
   switch (method) {
-    case AuthMethod::login: return std::nullopt;
-    case AuthMethod::plain: return sasl::choose_mechanism(offered, sasl::Mechanism::plain);
-    case AuthMethod::cram_md5: return sasl::choose_mechanism(offered, sasl::Mechanism::cram_md5);
-    case AuthMethod::automatic: break;
+    case AuthMethod::login:
+      return std::nullopt;
+    case AuthMethod::plain:
+      return sasl::choose_mechanism(offered, sasl::Mechanism::plain);
+    case AuthMethod::cram_md5:
+      return sasl::choose_mechanism(offered, sasl::Mechanism::cram_md5);
+    case AuthMethod::automatic:
+      break;
   }
   // SASL LOGIN is no better than the login command, so automatic never picks it.
   for (const sasl::Mechanism m : {sasl::Mechanism::cram_md5, sasl::Mechanism::plain}) {

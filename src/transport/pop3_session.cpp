@@ -1,7 +1,6 @@
 #include "check_mail/transport/pop3_session.hpp"
 
 #include <algorithm>
-#include <map>
 
 #include "check_mail/transport/mail_headers.hpp"
 #include "check_mail/util/base64.hpp"
@@ -247,7 +246,8 @@ bool Session::matches(std::uint64_t number, const Reply& top, mailbox::FoundMess
     found.sent_epoch = tracking->sent_epoch;
   }
   if (const auto date = mail::header_value(fields, "Date")) found.date_epoch = mail::parse_rfc5322_date(*date);
-  if (const auto received = mail::header_value(fields, "Received")) found.received_epoch = mail::received_date(*received);
+  if (const auto received = mail::header_value(fields, "Received"))
+    found.received_epoch = mail::received_date(*received);
   found.subject = util::sanitize_line(subject, 200);
   return true;
 }
@@ -256,13 +256,6 @@ void Session::search() {
   phase_ = Phase::search;
   const auto start = Deadline::Clock::now();
   const std::uint64_t count = result_.message_count.value_or(0);
-  std::map<std::uint64_t, std::string> unique_ids;
-  if (count > 0) {
-    const Reply uidl = command("UIDL", true);
-    if (uidl.ok()) {
-      for (ListingEntry& entry : parse_listing(uidl.lines)) unique_ids[entry.number] = std::move(entry.value);
-    }
-  }
   // Newest first: the message searched for is usually the last one delivered. A subject alone
   // wants the newest match; tokens every message carrying one (each token is sent once).
   const std::uint64_t oldest = count > options_.max_scanned_messages ? count - options_.max_scanned_messages + 1 : 1;
@@ -280,7 +273,10 @@ void Session::search() {
     mailbox::FoundMessage found;
     if (!matches(number, top, found)) continue;
     found.seen_at = Deadline::Clock::now();
-    if (const auto id = unique_ids.find(number); id != unique_ids.end()) found.id = id->second;
+    // The unique id of this message only: a whole UIDL listing grows with the maildrop.
+    if (const Reply uidl = command("UIDL " + std::to_string(number)); uidl.ok()) {
+      found.id = parse_listing_line(uidl.status.text).value;
+    }
     reading += seconds_since(top_start);
     result_.found_all.push_back(std::move(found));
     if (result_.found_all.size() >= wanted_count) break;

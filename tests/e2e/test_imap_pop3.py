@@ -16,8 +16,13 @@ delivering to Dovecot over LMTP; ports are base + the usual number.
 """
 
 import base64
+import json
 import os
 import re
+import shutil
+import stat
+import tempfile
+import time
 import unittest
 
 from smtp_support import MailStack, PluginAssertions, _ports_free, closed_port, require_check_mail, run
@@ -267,6 +272,52 @@ class RoundtripTests(MailboxCase):
     def test_roundtrip_unknown_recipient(self):
         self.check("roundtrip", roundtrip_args() + ["--email=nobody@example.test"], "CRITICAL",
                    r"SMTP leg failed: RCPT TO <nobody@example\.test> refused: 550", timeout=10, verbose=False)
+
+
+class AsyncRoundtripTests(MailboxCase):
+    def setUp(self):
+        super().setUp()
+        self.dir = tempfile.mkdtemp(prefix="cm-roundtrip-")
+        self.state = os.path.join(self.dir, "state.json")
+
+    def tearDown(self):
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+    def pending(self):
+        with open(self.state) as f:
+            return [entry["token"] for entry in json.load(f)["pending"]]
+
+    def test_arrivals_since_the_last_run(self):
+        args = roundtrip_args("imap") + ["--async", f"--state-file={self.state}"]
+        first = self.check("roundtrip", args, "OK", r"test messages? arrived since the last run", verbose=False)
+        self.assertEqual(stat.S_IMODE(os.stat(self.state).st_mode), 0o600)
+        time.sleep(0.3)
+        self.check("roundtrip", args, "OK", r"arrived since the last run", verbose=False)
+        self.assertIn("roundtrip.messages.pending.count", first.perfdata)
+        time.sleep(0.3)
+        # Whatever is still waited for arrives with the next run at the latest.
+        last = self.check("roundtrip", args, "OK", r"arrived since the last run")
+        self.assertLessEqual(int(last.perfdata["roundtrip.messages.pending.count"]), 1)
+
+    def test_lost_after(self):
+        # Sent to second@, polled in monitor@'s mailbox: never seen, lost once --lost-after has passed.
+        args = roundtrip_args("pop3") + ["--async", f"--state-file={self.state}"]
+        self.check("roundtrip", args + [f"--email={STACK['USER2']}"], "OK", r"0 test messages arrived since the last run, 1 waited for",
+                   verbose=False)
+        self.assertEqual(len(self.pending()), 1)
+        time.sleep(1.2)
+        r = self.check("roundtrip", args + ["--lost-after=1"], "CRITICAL",
+                       r"1 test message lost: [0-9a-f]+ sent \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC not seen after 1s",
+                       verbose=False)
+        self.assertEqual(r.perfdata["roundtrip.messages.lost.count"], "1")
+        self.assertEqual(len(STACK.maildir_messages()), 0, "this run's message arrived and was deleted")
+
+    def test_damaged_state_file_is_reported_and_replaced(self):
+        with open(self.state, "w") as f:
+            f.write("{not json")
+        self.check("roundtrip", roundtrip_args() + ["--async", f"--state-file={self.state}"], "WARNING",
+                   r"state file .* is damaged", verbose=False)
+        self.assertIsInstance(self.pending(), list)
 
 
 if __name__ == "__main__":

@@ -31,7 +31,6 @@ CLAPI = os.path.join(CONFIG, "centreon", "check_mail.clapi")
 NAGIOS = os.path.join(CONFIG, "nagios", "check_mail.cfg")
 ICINGA = os.path.join(CONFIG, "icinga2", "check_mail.conf")
 MAILSTACK = os.path.join(support.REPO, "tests", "servers", "mailstack", "mailstack.sh")
-SECRET_OPTIONS = {"api-password", "password", "ssl-key-password"}
 RUN_TIMEOUT = 40
 
 
@@ -40,6 +39,12 @@ RUN_TIMEOUT = 40
 def list_modes(binary):
     result = support.run([binary, "--list-mode"])
     return [name.decode() for name in support.listed_modes(result.stdout)]
+
+
+def secret_option_names(binary, mode):
+    """Options of --help --mode=MODE that take a secret on the command line (--x=PASSWORD, =SECRET)."""
+    result = support.run([binary, "--help", f"--mode={mode}"])
+    return set(re.findall(r"^  (?:-\w, )?(--[a-z0-9-]+)=(?:PASSWORD|SECRET)\b", result.stdout.decode(), re.M))
 
 
 def help_option_names(binary, mode):
@@ -508,6 +513,16 @@ class CentreonTests(SnippetTest):
             return {"SMTPPORT": STACK["SUBMISSION_PORT"], "SMTPSECURITY": "starttls", "SMTPAUTHTYPE": "plain",
                     "SMTPUSERNAME": STACK["USER"], "SMTPPASSWORD": STACK["PASS"],
                     "SMTPEXTRAOPTIONS": f"--cafile={STACK['CA']} --timeout=20"}
+        if template in ("check_mail-Imap-custom", "check_mail-Pop3-custom"):
+            proto = "IMAP" if "Imap" in template else "POP3"
+            return {f"{proto}PORT": STACK[f"{proto}S_PORT"], f"{proto}SECURITY": "ssl",
+                    f"{proto}USERNAME": STACK["USER"], f"{proto}PASSWORD": STACK["PASS"],
+                    f"{proto}EXTRAOPTIONS": f"--cafile={STACK['CA']} --timeout=20"}
+        if template == "check_mail-Roundtrip-custom":
+            return {"ROUNDTRIPUSERNAME": STACK["USER"], "ROUNDTRIPPASSWORD": STACK["PASS"],
+                    "ROUNDTRIPEXTRAOPTIONS": f"--smtp-port={STACK['SUBMISSION_PORT']} --smtp-security=starttls "
+                                             f"--smtp-auth-type=plain --imap-port={STACK['IMAPS_PORT']} "
+                                             f"--imap-security=ssl --cafile={STACK['CA']} --timeout=30"}
         raise AssertionError(f"no test values for host template {template}")
 
     def test_commands_run(self):
@@ -542,6 +557,9 @@ class NagiosTests(SnippetTest):
         "check_mail_services": ["--filter-service='smtp|imap|pop'"],
         "check_mail_spools": ["1000", "5000", "--filter-spool='^(default|waiting)$'"],
         "check_mail_smtp": ["10", "20", "--timeout=20"],
+        "check_mail_imap": ["5", "10"],
+        "check_mail_pop3": ["5", "10", "--warning-messages=100"],
+        "check_mail_roundtrip": ["20", "30"],
     }
 
     @classmethod
@@ -558,7 +576,19 @@ class NagiosTests(SnippetTest):
             self.assertEqual(template.get("register"), "0", "host templates are not registered")
 
     def host(self, command):
-        if command == "check_mail_smtp":
+        if command in ("check_mail_imap", "check_mail_pop3"):
+            proto = command[len("check_mail_"):].upper()
+            template = dict(self.templates[f"check-mail-{proto.lower()}"])
+            template.update({f"_{proto}PORT": STACK[f"{proto}S_PORT"], f"_{proto}USERNAME": STACK["USER"],
+                             f"_{proto}PASSWORD": STACK["PASS"], f"_{proto}EXTRAOPTIONS": f"--cafile={STACK['CA']}"})
+        elif command == "check_mail_roundtrip":
+            template = dict(self.templates["check-mail-roundtrip"])
+            template.update({"_ROUNDTRIPUSERNAME": STACK["USER"], "_ROUNDTRIPPASSWORD": STACK["PASS"],
+                             "_ROUNDTRIPFETCHPROTOCOL": "pop3",
+                             "_ROUNDTRIPEXTRAOPTIONS": template["_ROUNDTRIPEXTRAOPTIONS"].replace(
+                                 "--smtp-port=587", f"--smtp-port={STACK['SUBMISSION_PORT']}")
+                             + f" --pop3-port={STACK['POP3S_PORT']} --cafile={STACK['CA']}"})
+        elif command == "check_mail_smtp":
             template = dict(self.templates["check-mail-smtp"])
             template.update({"_SMTPPORT": STACK["SMTPS_PORT"], "_SMTPSECURITY": "ssl", "_SMTPAUTHTYPE": "auto",
                              "_SMTPUSERNAME": STACK["USER"], "_SMTPPASSWORD": STACK["PASS"],
@@ -618,13 +648,16 @@ class IcingaTests(SnippetTest):
                 self.assertIn("ipv4-or-ipv6", body["import"])
                 self.assertEqual(body["vars"].get("check_mail_hostname"), "$check_address$")
                 accepted = help_option_names(BINARY, mode)
+                secrets = secret_option_names(BINARY, mode)
+                self.assertIn("--password" if mode not in ("spools", "services", "licenses") else "--api-password",
+                              secrets)
                 for key, spec in body["arguments"].items():
                     self.assertIn(key, accepted, f"{key} is not an option of --mode={mode}")
-                    self.assertNotIn(key[2:], SECRET_OPTIONS, f"{key}: a password on the command line")
+                    self.assertNotIn(key, secrets, f"{key}: a secret on the command line")
                     self.assertEqual(len([k for k in ("value", "set_if") if k in spec]), 1, key)
                 for variable, value in body.get("env", {}).items():
-                    self.assertRegex(variable, r"^CHECK_MAIL_[A-Z_]+_PASSWORD$")
-                    self.assertRegex(value, r"^\$check_mail_[a-z_]*password\$$")
+                    self.assertRegex(variable, r"^CHECK_MAIL_[A-Z0-9_]+_PASSWORD$")
+                    self.assertRegex(value, r"^\$check_mail_[a-z0-9_]*password\$$")
 
     def run_icinga(self, mode, host_vars, service_vars, secret):
         argv, env = self.command(mode).argv_env("127.0.0.1", host_vars, service_vars)
@@ -666,6 +699,23 @@ class IcingaTests(SnippetTest):
                      "check_mail_timeout": 20}
         service_vars = {"check_mail_warning_total_time": "10", "check_mail_critical_total_time": "20"}
         self.run_icinga("smtp", host_vars, service_vars, STACK["PASS"])
+
+    def test_mailbox_commands_run(self):
+        for mode in ("imap", "pop3"):
+            with self.subTest(mode=mode):
+                host_vars = {"check_mail_port": STACK[f"{mode.upper()}S_PORT"], "check_mail_security": "ssl",
+                             "check_mail_username": STACK["USER"], "check_mail_password": STACK["PASS"],
+                             "check_mail_cafile": STACK["CA"], "check_mail_timeout": 20}
+                self.run_icinga(mode, host_vars, {"check_mail_warning_login_time": "5"}, STACK["PASS"])
+
+    def test_roundtrip_command_runs(self):
+        """--password (both legs) has no variable of its own: the legs' passwords go in the environment."""
+        host_vars = {"check_mail_smtp_port": STACK["SUBMISSION_PORT"], "check_mail_smtp_security": "starttls",
+                     "check_mail_smtp_auth_type": "plain", "check_mail_smtp_password": STACK["PASS"],
+                     "check_mail_imap_port": STACK["IMAPS_PORT"], "check_mail_imap_security": "ssl",
+                     "check_mail_imap_password": STACK["PASS"], "check_mail_username": STACK["USER"],
+                     "check_mail_cafile": STACK["CA"], "check_mail_timeout": 30}
+        self.run_icinga("roundtrip", host_vars, {"check_mail_warning_delivery_time": "20"}, STACK["PASS"])
 
 
 if __name__ == "__main__":

@@ -3,16 +3,16 @@
 // (docs/check_mail.1) and the Icinga 2 CheckCommand objects (packaging/config/icinga2/).
 // Only the generator tool (tools/check_mail_docgen.cpp) links this; check_mail itself does not.
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace check_mail::cli {
 
-// An environment variable a secret option can be read from, as the option's help names it.
+// An environment variable secret options can be read from, as their help names it, and the
+// options (mode, option name) that read it.
 struct SecretVariable {
   std::string variable;  // CHECK_MAIL_API_PASSWORD
-  std::string option;    // api-password
-  std::string help;      // the option's help text
-  std::vector<std::string> modes;
+  std::vector<std::pair<std::string, std::string>> uses;  // {"spools", "api-password"}, ...
 };
 
 // The CHECK_MAIL_* variables named by the help of every mode's options, sorted by name.

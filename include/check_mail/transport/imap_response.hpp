@@ -29,7 +29,7 @@ struct Response {
 
 // Incremental assembly of one response from lines and literal bytes.
 class ResponseAssembler {
-public:
+ public:
   static constexpr std::size_t max_literals = 64;
 
   // Feeds a line (without CRLF). Returns line() or literal(n) while the response goes on, done()
@@ -41,7 +41,7 @@ public:
   // The assembled response (call once complete); the assembler is then ready for the next one.
   [[nodiscard]] Response take();
 
-private:
+ private:
   Response response_;
   bool started_ = false;
   bool complete_ = false;
@@ -52,7 +52,7 @@ private:
 // server is ending the session). With an empty tag it stops after the first response (the
 // greeting). A tagged response with another tag is a protocol error.
 class ImapReplyReader final : public ReplyReader {
-public:
+ public:
   explicit ImapReplyReader(std::string tag, bool stop_at_continuation = false, bool stop_at_bye = true)
       : tag_(std::move(tag)), stop_at_continuation_(stop_at_continuation), stop_at_bye_(stop_at_bye) {}
   ReadRequest on_line(std::string_view line) override;
@@ -61,7 +61,7 @@ public:
   std::vector<Response> untagged;  // in arrival order, without the final one
   Response final;                  // the tagged response, continuation request, greeting or BYE
 
-private:
+ private:
   ReadRequest finish_response();
 
   std::string tag_;
@@ -92,7 +92,7 @@ struct StatusResponse {
 // response) or from the arguments of a [CAPABILITY ...] response code.
 struct Capabilities {
   std::vector<std::string> names;
-  [[nodiscard]] bool has(std::string_view name) const;  // case-insensitive
+  [[nodiscard]] bool has(std::string_view name) const;             // case-insensitive
   [[nodiscard]] std::vector<std::string> auth_mechanisms() const;  // from AUTH=<mechanism>
 };
 [[nodiscard]] Capabilities parse_capabilities(std::string_view atoms);

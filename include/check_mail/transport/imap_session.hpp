@@ -20,7 +20,7 @@
 namespace check_mail::transport::imap {
 
 class Session {
-public:
+ public:
   // options and deadline must outlive the session.
   Session(const mailbox::Options& options, const Deadline& deadline);
 
@@ -29,21 +29,21 @@ public:
   mailbox::Result run() noexcept;
 
   // Individual steps, in dialogue order; each throws TransportError.
-  void check_options() const;  // config errors, e.g. credentials without TLS
-  void connect();              // DNS + TCP (+ implicit TLS)
-  void read_greeting();        // * OK / * PREAUTH (capabilities from its response code)
-  void capability();           // CAPABILITY
-  void starttls();             // STARTTLS, handshake, CAPABILITY again
-  void login();                // LOGIN or AUTHENTICATE PLAIN / CRAM-MD5
-  void open_mailbox();         // STATUS (when STATUS=SIZE), then EXAMINE or SELECT
-  void search();               // UID SEARCH, then fetch() of the matches wanted
+  void check_options() const;                          // config errors, e.g. credentials without TLS
+  void connect();                                      // DNS + TCP (+ implicit TLS)
+  void read_greeting();                                // * OK / * PREAUTH (capabilities from its response code)
+  void capability();                                   // CAPABILITY
+  void starttls();                                     // STARTTLS, handshake, CAPABILITY again
+  void login();                                        // LOGIN or AUTHENTICATE PLAIN / CRAM-MD5
+  void open_mailbox();                                 // STATUS (when STATUS=SIZE), then EXAMINE or SELECT
+  void search();                                       // UID SEARCH, then fetch() of the matches wanted
   void fetch(const std::vector<std::uint64_t>& uids);  // header fields of these messages
-  void remove();               // UID STORE +FLAGS.SILENT (\Deleted), UID EXPUNGE (or EXPUNGE)
-  void logout();               // LOGOUT (errors recorded, not thrown)
+  void remove();                                       // UID STORE +FLAGS.SILENT (\Deleted), UID EXPUNGE (or EXPUNGE)
+  void logout();                                       // LOGOUT (errors recorded, not thrown)
 
   [[nodiscard]] const mailbox::Result& result() const noexcept { return result_; }
 
-private:
+ private:
   // One argument of a command: sent as is (atoms, lists), or as an IMAP string (quoted, or a
   // literal when it has 8-bit bytes); secret ones show as "<redacted>" in the transcript.
   struct Argument {

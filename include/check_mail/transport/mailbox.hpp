@@ -66,7 +66,21 @@ struct Options {
 };
 
 // Dialogue steps, in order. A failure names the step it happened in.
-enum class Phase { dns, connect, tls_handshake, greeting, capability, starttls, login, mailbox, search, fetch, remove, logout, done };
+enum class Phase {
+  dns,
+  connect,
+  tls_handshake,
+  greeting,
+  capability,
+  starttls,
+  login,
+  mailbox,
+  search,
+  fetch,
+  remove,
+  logout,
+  done
+};
 [[nodiscard]] std::string_view phase_name(Phase phase);  // "login"
 
 // Seconds per phase; unset when the phase did not run (or did not finish).
@@ -74,29 +88,29 @@ struct Timings {
   std::optional<double> dns;
   std::optional<double> connect;
   std::optional<double> tls_handshake;
-  std::optional<double> greeting;    // connected (and TLS ready) -> greeting received
-  std::optional<double> starttls;    // STARTTLS/STLS command -> OK (excluding the handshake)
-  std::optional<double> login;       // login command(s) -> OK
-  std::optional<double> mailbox;     // IMAP STATUS + SELECT/EXAMINE; POP3 STAT
-  std::optional<double> search;      // IMAP SEARCH; POP3 UIDL + TOP of the scanned messages
-  std::optional<double> fetch;       // headers of the message found (IMAP FETCH; POP3: in search)
-  std::optional<double> remove;      // IMAP STORE + EXPUNGE; POP3 DELE
-  std::optional<double> logout;      // LOGOUT/QUIT round trip
-  std::optional<double> total;       // start of run() -> logged out (or failure)
+  std::optional<double> greeting;  // connected (and TLS ready) -> greeting received
+  std::optional<double> starttls;  // STARTTLS/STLS command -> OK (excluding the handshake)
+  std::optional<double> login;     // login command(s) -> OK
+  std::optional<double> mailbox;   // IMAP STATUS + SELECT/EXAMINE; POP3 STAT
+  std::optional<double> search;    // IMAP SEARCH; POP3 UIDL + TOP of the scanned messages
+  std::optional<double> fetch;     // headers of the message found (IMAP FETCH; POP3: in search)
+  std::optional<double> remove;    // IMAP STORE + EXPUNGE; POP3 DELE
+  std::optional<double> logout;    // LOGOUT/QUIT round trip
+  std::optional<double> total;     // start of run() -> logged out (or failure)
 };
 
 // The message that matched the search, read back.
 struct FoundMessage {
-  std::string id;                   // IMAP UID, POP3 UIDL (message number without UIDL)
-  std::uint64_t number = 0;         // IMAP UID / POP3 message number
+  std::string id;            // IMAP UID, POP3 UIDL (message number without UIDL)
+  std::uint64_t number = 0;  // IMAP UID / POP3 message number
   std::optional<std::uint64_t> size;
-  std::string token;                // from the tracking value, if any
-  std::optional<double> sent_epoch;      // the token's sent= time
-  std::optional<double> date_epoch;      // Date header
-  std::optional<double> received_epoch;  // topmost (last added) Received header
-  std::optional<double> internal_epoch;  // IMAP INTERNALDATE (arrival in the mailbox)
-  std::string subject;              // decoded (RFC 2047), for the status line
-  std::size_t matches = 1;          // messages the server matched (IMAP; POP3 stops at what it needs)
+  std::string token;                      // from the tracking value, if any
+  std::optional<double> sent_epoch;       // the token's sent= time
+  std::optional<double> date_epoch;       // Date header
+  std::optional<double> received_epoch;   // topmost (last added) Received header
+  std::optional<double> internal_epoch;   // IMAP INTERNALDATE (arrival in the mailbox)
+  std::string subject;                    // decoded (RFC 2047), for the status line
+  std::size_t matches = 1;                // messages the server matched (IMAP; POP3 stops at what it needs)
   Deadline::Clock::time_point seen_at{};  // when the search reply naming it arrived
 };
 
@@ -115,19 +129,19 @@ struct Result {
   std::uint64_t bytes_received = 0;
   std::string peer_address;
   std::optional<TlsInfo> tls;
-  std::string greeting;                      // the server's greeting text
-  std::vector<std::string> capabilities;     // as last advertised, upper-case
+  std::string greeting;                           // the server's greeting text
+  std::vector<std::string> capabilities;          // as last advertised, upper-case
   std::optional<sasl::Mechanism> auth_mechanism;  // unset when the login command was used
   bool logged_in = false;
 
-  std::optional<std::uint64_t> message_count;   // messages in the mailbox (IMAP EXISTS, POP3 STAT)
-  std::optional<std::uint64_t> mailbox_bytes;   // their total size, when the server tells
-  std::optional<std::uint64_t> uid_validity;    // IMAP only
-  bool searched = false;                        // a search ran to its end
-  std::optional<FoundMessage> found;            // the newest match
-  std::vector<FoundMessage> found_all;          // every match read back, newest first (found included)
-  bool deleted = false;              // the server confirmed deleting found_all (POP3: QUIT accepted it)
-  bool logout_acknowledged = false;  // its absence never fails the check
+  std::optional<std::uint64_t> message_count;  // messages in the mailbox (IMAP EXISTS, POP3 STAT)
+  std::optional<std::uint64_t> mailbox_bytes;  // their total size, when the server tells
+  std::optional<std::uint64_t> uid_validity;   // IMAP only
+  bool searched = false;                       // a search ran to its end
+  std::optional<FoundMessage> found;           // the newest match
+  std::vector<FoundMessage> found_all;         // every match read back, newest first (found included)
+  bool deleted = false;                        // the server confirmed deleting found_all (POP3: QUIT accepted it)
+  bool logout_acknowledged = false;            // its absence never fails the check
   Transcript transcript{Deadline::Clock::now()};
 
   [[nodiscard]] bool ok() const noexcept { return !failure.has_value(); }

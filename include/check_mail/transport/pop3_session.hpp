@@ -1,7 +1,7 @@
 #pragma once
 // The POP3 check dialogue (RFC 1939): greeting -> CAPA -> [STLS -> TLS -> CAPA again] ->
-// USER/PASS or AUTH PLAIN / CRAM-MD5 (RFC 5034) -> STAT -> [UIDL, TOP of the newest messages
-// until the one searched for -> DELE] -> QUIT, every phase timed under one Deadline.
+// USER/PASS or AUTH PLAIN / CRAM-MD5 (RFC 5034) -> STAT -> [TOP of the newest messages until
+// the one searched for, its UIDL -> DELE] -> QUIT, every phase timed under one Deadline.
 // Credentials appear in the transcript only as "<redacted>". A DELE only takes effect when QUIT
 // is accepted (the UPDATE state), so Result::deleted waits for that.
 //
@@ -18,7 +18,7 @@
 namespace check_mail::transport::pop3 {
 
 class Session {
-public:
+ public:
   // options and deadline must outlive the session.
   Session(const mailbox::Options& options, const Deadline& deadline);
 
@@ -28,19 +28,19 @@ public:
 
   // Individual steps, in dialogue order; each throws TransportError.
   void check_options() const;
-  void connect();          // DNS + TCP (+ implicit TLS)
-  void read_greeting();    // +OK
-  void capability();       // CAPA (a server without it is answered with an empty list)
-  void starttls();         // STLS, handshake, CAPA again
-  void login();            // USER/PASS, or AUTH PLAIN / CRAM-MD5
-  void stat();             // STAT: message count and maildrop size
-  void search();           // UIDL, then TOP of the newest messages until one matches
-  void remove();           // DELE of the message found
-  void quit();             // QUIT; commits a DELE (errors recorded, not thrown)
+  void connect();        // DNS + TCP (+ implicit TLS)
+  void read_greeting();  // +OK
+  void capability();     // CAPA (a server without it is answered with an empty list)
+  void starttls();       // STLS, handshake, CAPA again
+  void login();          // USER/PASS, or AUTH PLAIN / CRAM-MD5
+  void stat();           // STAT: message count and maildrop size
+  void search();         // TOP of the newest messages until one matches, then its UIDL
+  void remove();         // DELE of the message found
+  void quit();           // QUIT; commits a DELE (errors recorded, not thrown)
 
   [[nodiscard]] const mailbox::Result& result() const noexcept { return result_; }
 
-private:
+ private:
   Reply command(std::string_view line, bool multi_line = false, std::string_view display = {},
                 bool continuation_allowed = false);
   Reply read(bool multi_line, bool continuation_allowed = false);

@@ -60,8 +60,9 @@ TEST(MailOptions, ScopesDeclareTheirOptions) {
 TEST(MailOptions, DefaultPortsFollowTheSecurity) {
   output::Report report;
   auto read = [&](mail::Protocol protocol, const std::string& security) {
-    return mail::read_connection(options_of(protocol, mail::Scope::standalone, {{"hostname", "h"}, {"security", security}}),
-                                 protocol, mail::Scope::standalone, report)
+    return mail::read_connection(
+               options_of(protocol, mail::Scope::standalone, {{"hostname", "h"}, {"security", security}}), protocol,
+               mail::Scope::standalone, report)
         .endpoint.port;
   };
   EXPECT_EQ(read(mail::Protocol::imap, "none"), 143);
@@ -75,9 +76,14 @@ TEST(MailOptions, DefaultPortsFollowTheSecurity) {
 TEST(MailOptions, LegOptionsWinOverSharedOnes) {
   output::Report report;
   const cli::Options options = options_of(mail::Protocol::smtp, mail::Scope::leg,
-                                          {{"hostname", "store"}, {"smtp-hostname", "mx"}, {"username", "u"},
-                                           {"password", "shared-secret"}, {"smtp-password", "leg-secret"},
-                                           {"smtp-port", "587"}, {"smtp-security", "starttls"}, {"cafile", "/ca.pem"}});
+                                          {{"hostname", "store"},
+                                           {"smtp-hostname", "mx"},
+                                           {"username", "u"},
+                                           {"password", "shared-secret"},
+                                           {"smtp-password", "leg-secret"},
+                                           {"smtp-port", "587"},
+                                           {"smtp-security", "starttls"},
+                                           {"cafile", "/ca.pem"}});
   const mail::ConnectionSettings s = mail::read_connection(options, mail::Protocol::smtp, mail::Scope::leg, report);
   EXPECT_EQ(s.endpoint.host, "mx");
   EXPECT_EQ(s.endpoint.port, 587);
@@ -92,7 +98,8 @@ TEST(MailOptions, LegOptionsWinOverSharedOnes) {
 TEST(MailOptions, MailboxOptionsNeedCredentials) {
   output::Report report;
   const cli::Options options = options_of(mail::Protocol::imap, mail::Scope::standalone, {{"hostname", "h"}});
-  const mail::ConnectionSettings s = mail::read_connection(options, mail::Protocol::imap, mail::Scope::standalone, report);
+  const mail::ConnectionSettings s =
+      mail::read_connection(options, mail::Protocol::imap, mail::Scope::standalone, report);
   EXPECT_EQ(s.auth_type, "login");
   EXPECT_THROW((void)mail::to_mailbox_options(s), CheckError);
   mail::ConnectionSettings with = s;

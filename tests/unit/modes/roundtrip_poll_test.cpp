@@ -67,6 +67,16 @@ roundtrip::Legs legs(Recorder& recorder, std::function<mb::Result(int)> poll_num
 
 }  // namespace
 
+TEST(RoundtripPoll, PausesDoubleUpToTheInterval) {
+  Recorder recorder;
+  const Deadline deadline(10s);
+  roundtrip::Legs l = legs(recorder, [](int n) { return n < 6 ? empty_poll() : found_poll("tok"); });
+  l.sleep = [&recorder](std::chrono::milliseconds duration) { recorder.sleeps.push_back(duration); };
+  const roundtrip::Outcome outcome = roundtrip::run(l, 0.5, deadline);
+  EXPECT_EQ(outcome.polls, 6);
+  EXPECT_EQ(recorder.sleeps, (std::vector<std::chrono::milliseconds>{100ms, 200ms, 400ms, 500ms, 500ms}));
+}
+
 TEST(RoundtripPoll, FoundOnTheThirdPoll) {
   Recorder recorder;
   const Deadline deadline(5s);
@@ -91,19 +101,23 @@ TEST(RoundtripPoll, LostMessageStopsInsideTheDeadline) {
   Recorder recorder;
   const auto start = Deadline::Clock::now();
   const Deadline deadline(600ms);
-  const roundtrip::Outcome outcome = roundtrip::run(legs(recorder, [](int) {
-                                                      std::this_thread::sleep_for(10ms);
-                                                      return empty_poll();
-                                                    }),
+  const roundtrip::Outcome outcome = roundtrip::run(legs(recorder,
+                                                         [](int) {
+                                                           std::this_thread::sleep_for(10ms);
+                                                           return empty_poll();
+                                                         }),
                                                     0.25, deadline);
   const double elapsed = std::chrono::duration<double>(Deadline::Clock::now() - start).count();
   EXPECT_TRUE(outcome.lost);
   EXPECT_LT(elapsed, 0.6);
-  // Polls at 0, 0.25, then one last poll as late as the time left allows (not at 0.5 + a poll
-  // that might not finish).
+  // Pauses of 0.1, 0.2, then 0.25 s (the interval) or less: the last poll as late as the time
+  // left allows, never one that might not finish.
   EXPECT_GE(outcome.polls, 3);
-  EXPECT_LE(outcome.polls, 4);
-  EXPECT_EQ(recorder.sleeps.front(), 250ms);
+  EXPECT_LE(outcome.polls, 5);
+  ASSERT_GE(recorder.sleeps.size(), 2u);
+  EXPECT_EQ(recorder.sleeps[0], 100ms);
+  EXPECT_EQ(recorder.sleeps[1], 200ms);
+  for (const auto sleep : recorder.sleeps) EXPECT_LE(sleep, 250ms);
   EXPECT_GT(outcome.polling_seconds, 0.45);
   EXPECT_FALSE(outcome.delivery_seconds);
 }
@@ -126,15 +140,15 @@ TEST(RoundtripPoll, SmtpFailureMeansNoPoll) {
 TEST(RoundtripPoll, MailboxFailureEndsThePolling) {
   Recorder recorder;
   const Deadline deadline(2s);
-  const roundtrip::Outcome outcome = roundtrip::run(legs(recorder,
-                                                         [](int n) {
-                                                           if (n < 2) return empty_poll();
-                                                           mb::Result failed;
-                                                           failed.failure = mb::Failure{mb::Phase::login, ErrorKind::rejected,
-                                                                                        "LOGIN refused", "NO", ""};
-                                                           return failed;
-                                                         }),
-                                                    0.01, deadline);
+  const roundtrip::Outcome outcome = roundtrip::run(
+      legs(recorder,
+           [](int n) {
+             if (n < 2) return empty_poll();
+             mb::Result failed;
+             failed.failure = mb::Failure{mb::Phase::login, ErrorKind::rejected, "LOGIN refused", "NO", ""};
+             return failed;
+           }),
+      0.01, deadline);
   EXPECT_EQ(outcome.polls, 2);
   EXPECT_FALSE(outcome.lost);
   ASSERT_TRUE(outcome.fetch && outcome.fetch->failure);
@@ -144,15 +158,15 @@ TEST(RoundtripPoll, MailboxFailureEndsThePolling) {
 TEST(RoundtripPoll, TimeoutInALaterPollIsALostMessageNotAFailure) {
   Recorder recorder;
   const Deadline deadline(2s);
-  const roundtrip::Outcome outcome = roundtrip::run(legs(recorder,
-                                                         [](int n) {
-                                                           if (n < 2) return empty_poll();
-                                                           mb::Result failed;
-                                                           failed.failure = mb::Failure{mb::Phase::search, ErrorKind::timeout,
-                                                                                        "search: timed out", "", ""};
-                                                           return failed;
-                                                         }),
-                                                    0.01, deadline);
+  const roundtrip::Outcome outcome = roundtrip::run(
+      legs(recorder,
+           [](int n) {
+             if (n < 2) return empty_poll();
+             mb::Result failed;
+             failed.failure = mb::Failure{mb::Phase::search, ErrorKind::timeout, "search: timed out", "", ""};
+             return failed;
+           }),
+      0.01, deadline);
   EXPECT_TRUE(outcome.lost);
   ASSERT_TRUE(outcome.fetch);
   EXPECT_FALSE(outcome.fetch->failure);  // the last complete poll

@@ -39,8 +39,7 @@ TEST(ImapResponse, SplitsTaggedUntaggedAndContinuation) {
 }
 
 TEST(ImapResponse, LiteralsAreCountedExactly) {
-  const auto responses =
-      parse_responses("* 1 FETCH (BODY[HEADER] {12}\r\nA: b\r\nC: }\r\n UID 7)\r\nA1 OK done\r\n");
+  const auto responses = parse_responses("* 1 FETCH (BODY[HEADER] {12}\r\nA: b\r\nC: }\r\n UID 7)\r\nA1 OK done\r\n");
   ASSERT_EQ(responses.size(), 2u);
   EXPECT_EQ(responses[0].text, "1 FETCH (BODY[HEADER] {12} UID 7)");
   ASSERT_EQ(responses[0].literals.size(), 1u);
@@ -87,8 +86,8 @@ TEST(ImapResponse, Capabilities) {
 TEST(ImapResponse, MailboxData) {
   MailboxData data;
   for (const Response& r : parse_responses("* FLAGS (\\Seen \\Deleted)\r\n* 3 EXISTS\r\n* 1 RECENT\r\n"
-                                          "* OK [UIDVALIDITY 1795441197] UIDs valid\r\n* OK [UIDNEXT 4] next\r\n"
-                                          "* STATUS {5}\r\nINBOX (MESSAGES 3 SIZE 4567)\r\n")) {
+                                           "* OK [UIDVALIDITY 1795441197] UIDs valid\r\n* OK [UIDNEXT 4] next\r\n"
+                                           "* STATUS {5}\r\nINBOX (MESSAGES 3 SIZE 4567)\r\n")) {
     apply_mailbox_data(r, data);
   }
   EXPECT_EQ(data.exists, 3u);
@@ -114,10 +113,10 @@ TEST(ImapResponse, SearchResults) {
 }
 
 TEST(ImapResponse, FetchItems) {
-  const auto fetch = parse_fetch(untagged(
-      "12 FETCH (UID 5 RFC822.SIZE 120 FLAGS (\\Seen) INTERNALDATE \"17-Jul-1996 02:44:25 -0700\" "
-      "BODY[HEADER.FIELDS (DATE RECEIVED)] {4} BODY[TEXT]<0> \"a\\\"b\" BODY[1] NIL)",
-      {"D: x"}));
+  const auto fetch =
+      parse_fetch(untagged("12 FETCH (UID 5 RFC822.SIZE 120 FLAGS (\\Seen) INTERNALDATE \"17-Jul-1996 02:44:25 -0700\" "
+                           "BODY[HEADER.FIELDS (DATE RECEIVED)] {4} BODY[TEXT]<0> \"a\\\"b\" BODY[1] NIL)",
+                           {"D: x"}));
   ASSERT_TRUE(fetch);
   EXPECT_EQ(fetch->sequence, 12u);
   EXPECT_EQ(fetch->uid, 5u);
@@ -144,12 +143,14 @@ TEST(ImapResponse, InternalDate) {
 TEST(ImapResponse, ModifiedUtf7MailboxNames) {
   EXPECT_EQ(encode_mailbox_name("INBOX"), "INBOX");
   EXPECT_EQ(encode_mailbox_name("Tom & Jerry"), "Tom &- Jerry");
-  EXPECT_EQ(encode_mailbox_name("Entw\xC3\xBC" "rfe"), "Entw&APw-rfe");
+  EXPECT_EQ(encode_mailbox_name("Entw\xC3\xBC"
+                                "rfe"),
+            "Entw&APw-rfe");
   // RFC 3501's example: "~peter/mail/台北/日本語".
   EXPECT_EQ(encode_mailbox_name("~peter/mail/\xE5\x8F\xB0\xE5\x8C\x97/\xE6\x97\xA5\xE6\x9C\xAC\xE8\xAA\x9E"),
             "~peter/mail/&U,BTFw-/&ZeVnLIqe-");
   EXPECT_EQ(encode_mailbox_name("\xF0\x9F\x93\xAC"), "&2D3c7A-");  // outside the BMP: a surrogate pair
-  EXPECT_EQ(encode_mailbox_name("\xFF"), "&,,0-");                // invalid UTF-8: U+FFFD
+  EXPECT_EQ(encode_mailbox_name("\xFF"), "&,,0-");                 // invalid UTF-8: U+FFFD
 }
 
 TEST(ImapResponse, Quoting) {

@@ -20,8 +20,7 @@ namespace {
 const TestPki& pki() { return TestPki::instance(); }
 
 const std::string kGreeting = "* OK [CAPABILITY IMAP4rev1 SASL-IR STARTTLS AUTH=PLAIN AUTH=CRAM-MD5] ready\r\n";
-const std::string kLoggedIn =
-    "A0001 OK [CAPABILITY IMAP4rev1 UIDPLUS STATUS=SIZE] Logged in\r\n";
+const std::string kLoggedIn = "A0001 OK [CAPABILITY IMAP4rev1 UIDPLUS STATUS=SIZE] Logged in\r\n";
 const std::string kHeaders =
     "Date: Tue, 14 Nov 2023 22:13:20 +0000\r\n"
     "Received: from mx by store with LMTP; Tue, 14 Nov 2023 22:13:22 +0000\r\n"
@@ -60,23 +59,29 @@ std::string transcript_of(const mailbox::Result& result) { return result.transcr
 }  // namespace
 
 TEST(ImapSession, LoginSearchFetchAndDelete) {
-  ScriptedServer server(login_steps() + std::vector<Step>{
-      step::expect("A0002 STATUS \"INBOX\" (MESSAGES SIZE)"),
-      step::send("* STATUS INBOX (MESSAGES 2 SIZE 2048)\r\nA0002 OK done\r\n"),
-      step::expect("A0003 SELECT \"INBOX\""),
-      step::send("* FLAGS (\\Deleted)\r\n* 2 EXISTS\r\n* 0 RECENT\r\n* OK [UIDVALIDITY 42] ok\r\n"
-                 "A0003 OK [READ-WRITE] selected\r\n"),
-      step::expect("A0004 UID SEARCH HEADER X-Check-Mail-Token \"cafe01\""),
-      step::send("* SEARCH 7 9\r\nA0004 OK found\r\n"),
-      step::expect_prefix("A0005 UID FETCH 9 (UID RFC822.SIZE INTERNALDATE BODY.PEEK[HEADER.FIELDS (DATE RECEIVED"),
-      step::send("* 2 FETCH (UID 9 RFC822.SIZE 1024 INTERNALDATE \"14-Nov-2023 22:13:23 +0000\" "
-                 "BODY[HEADER.FIELDS (DATE RECEIVED SUBJECT X-CHECK-MAIL-TOKEN)] {" +
-                 std::to_string(kHeaders.size()) + "}\r\n" + kHeaders + ")\r\nA0005 OK fetched\r\n"),
-      step::expect("A0006 UID STORE 9 +FLAGS.SILENT (\\Deleted)"),
-      step::send("A0006 OK stored\r\n"),
-      step::expect("A0007 UID EXPUNGE 9"),
-      step::send("* 2 EXPUNGE\r\nA0007 OK expunged\r\n"),
-  } + logout_steps("A0008"));
+  ScriptedServer server(
+      login_steps() +
+      std::vector<Step>{
+          step::expect("A0002 STATUS \"INBOX\" (MESSAGES SIZE)"),
+          step::send("* STATUS INBOX (MESSAGES 2 SIZE 2048)\r\nA0002 OK done\r\n"),
+          step::expect("A0003 SELECT \"INBOX\""),
+          step::send("* FLAGS (\\Deleted)\r\n* 2 EXISTS\r\n* 0 RECENT\r\n* OK [UIDVALIDITY 42] ok\r\n"
+                     "A0003 OK [READ-WRITE] selected\r\n"),
+          step::expect("A0004 UID SEARCH HEADER X-Check-Mail-Token \"cafe01\""),
+          step::send("* SEARCH 7 9\r\nA0004 OK found\r\n"),
+          step::expect_prefix(
+              "A0005 UID FETCH 9,7 (UID RFC822.SIZE INTERNALDATE BODY.PEEK[HEADER.FIELDS (DATE RECEIVED"),
+          // UID 7 matched the substring search only: its token is another one.
+          step::send("* 1 FETCH (UID 7 BODY[HEADER.FIELDS (X-CHECK-MAIL-TOKEN)] \"X-Check-Mail-Token: cafe0123\")\r\n"
+                     "* 2 FETCH (UID 9 RFC822.SIZE 1024 INTERNALDATE \"14-Nov-2023 22:13:23 +0000\" "
+                     "BODY[HEADER.FIELDS (DATE RECEIVED SUBJECT X-CHECK-MAIL-TOKEN)] {" +
+                     std::to_string(kHeaders.size()) + "}\r\n" + kHeaders + ")\r\nA0005 OK fetched\r\n"),
+          step::expect("A0006 UID STORE 9 +FLAGS.SILENT (\\Deleted)"),
+          step::send("A0006 OK stored\r\n"),
+          step::expect("A0007 UID EXPUNGE 9"),
+          step::send("* 2 EXPUNGE\r\nA0007 OK expunged\r\n"),
+      } +
+      logout_steps("A0008"));
   mailbox::Options options = options_for(server);
   options.search.tokens = {"cafe01"};
   options.delete_found = true;
@@ -102,12 +107,17 @@ TEST(ImapSession, LoginSearchFetchAndDelete) {
   EXPECT_EQ(found.received_epoch, 1700000002.0);  // the topmost Received: the final delivery
   EXPECT_EQ(found.internal_epoch, 1700000003.0);
   EXPECT_EQ(found.subject, "Test \xE2\x9C\x93");
+  EXPECT_EQ(result.found_all.size(), 1u);
   EXPECT_TRUE(result.deleted);
   EXPECT_TRUE(result.logout_acknowledged);
-  for (const auto& [name, value] : {std::pair{"connect", result.timings.connect}, {"greeting", result.timings.greeting},
-                                    {"login", result.timings.login}, {"mailbox", result.timings.mailbox},
-                                    {"search", result.timings.search}, {"fetch", result.timings.fetch},
-                                    {"remove", result.timings.remove}, {"total", result.timings.total}}) {
+  for (const auto& [name, value] : {std::pair{"connect", result.timings.connect},
+                                    {"greeting", result.timings.greeting},
+                                    {"login", result.timings.login},
+                                    {"mailbox", result.timings.mailbox},
+                                    {"search", result.timings.search},
+                                    {"fetch", result.timings.fetch},
+                                    {"remove", result.timings.remove},
+                                    {"total", result.timings.total}}) {
     ASSERT_TRUE(value) << name;
     EXPECT_LT(*value, 5.0) << name;
   }
@@ -151,24 +161,27 @@ TEST(ImapSession, StartTlsThenSaslPlainWithInitialResponse) {
 
 TEST(ImapSession, CramMd5AndSizeSummedWithoutStatusSize) {
   const std::string challenge = "<1896.697170952@postoffice.example.net>";
-  const std::string response =
-      base64_encode(sasl::cram_md5_response("monitor@example.test", "s3cret", challenge));
-  ScriptedServer server(std::vector<Step>{
-      step::send("* OK ready\r\n"),
-      step::expect("A0001 CAPABILITY"),
-      step::send("* CAPABILITY IMAP4rev1 AUTH=CRAM-MD5\r\nA0001 OK done\r\n"),
-      step::expect("A0002 AUTHENTICATE CRAM-MD5"),
-      step::send("+ " + base64_encode(challenge) + "\r\n"),
-      step::expect(response),
-      step::send("A0002 OK [CAPABILITY IMAP4rev1] welcome\r\n"),
-      step::expect("A0003 EXAMINE \"Entw&APw-rfe\""),
-      step::send("* 2 EXISTS\r\nA0003 OK done\r\n"),
-      step::expect("A0004 FETCH 1:* (RFC822.SIZE)"),
-      step::send("* 1 FETCH (RFC822.SIZE 100)\r\n* 2 FETCH (RFC822.SIZE 23)\r\nA0004 OK done\r\n"),
-  } + logout_steps("A0005"));
+  const std::string response = base64_encode(sasl::cram_md5_response("monitor@example.test", "s3cret", challenge));
+  ScriptedServer server(
+      std::vector<Step>{
+          step::send("* OK ready\r\n"),
+          step::expect("A0001 CAPABILITY"),
+          step::send("* CAPABILITY IMAP4rev1 AUTH=CRAM-MD5\r\nA0001 OK done\r\n"),
+          step::expect("A0002 AUTHENTICATE CRAM-MD5"),
+          step::send("+ " + base64_encode(challenge) + "\r\n"),
+          step::expect(response),
+          step::send("A0002 OK [CAPABILITY IMAP4rev1] welcome\r\n"),
+          step::expect("A0003 EXAMINE \"Entw&APw-rfe\""),
+          step::send("* 2 EXISTS\r\nA0003 OK done\r\n"),
+          step::expect("A0004 FETCH 1:* (RFC822.SIZE)"),
+          step::send("* 1 FETCH (RFC822.SIZE 100)\r\n* 2 FETCH (RFC822.SIZE 23)\r\nA0004 OK done\r\n"),
+      } +
+      logout_steps("A0005"));
   mailbox::Options options = options_for(server);
   options.auth = mailbox::AuthMethod::cram_md5;
-  options.mailbox = "Entw\xC3\xBC" "rfe";
+  options.mailbox =
+      "Entw\xC3\xBC"
+      "rfe";
   const Deadline deadline(5s);
   const mailbox::Result result = imap::run_imap_check(options, deadline);
   ASSERT_TRUE(result.ok()) << result.failure->summary << "\n" << transcript_of(result);
@@ -180,14 +193,15 @@ TEST(ImapSession, CramMd5AndSizeSummedWithoutStatusSize) {
 
 TEST(ImapSession, EightBitPasswordGoesAsALiteral) {
   ScriptedServer server(std::vector<Step>{
-      step::send(kGreeting),
-      step::expect("A0001 LOGIN \"monitor@example.test\" {9}"),
-      step::send("+ OK\r\n"),
-      step::expect("p\xC3\xA4ssword"),
-      step::send(kLoggedIn),
-      step::expect("A0002 STATUS \"INBOX\" (MESSAGES SIZE)"),
-      step::send("A0002 NO [NONEXISTENT] Mailbox doesn't exist: INBOX\r\n"),
-  } + logout_steps("A0003"));
+                            step::send(kGreeting),
+                            step::expect("A0001 LOGIN \"monitor@example.test\" {9}"),
+                            step::send("+ OK\r\n"),
+                            step::expect("p\xC3\xA4ssword"),
+                            step::send(kLoggedIn),
+                            step::expect("A0002 STATUS \"INBOX\" (MESSAGES SIZE)"),
+                            step::send("A0002 NO [NONEXISTENT] Mailbox doesn't exist: INBOX\r\n"),
+                        } +
+                        logout_steps("A0003"));
   mailbox::Options options = options_for(server);
   options.password = "p\xC3\xA4ssword";
   const Deadline deadline(5s);
@@ -205,10 +219,11 @@ TEST(ImapSession, EightBitPasswordGoesAsALiteral) {
 
 TEST(ImapSession, WrongPasswordIsRefusedAndLogsOut) {
   ScriptedServer server(std::vector<Step>{
-      step::send(kGreeting),
-      step::expect_prefix("A0001 LOGIN "),
-      step::send("A0001 NO [AUTHENTICATIONFAILED] Authentication failed.\r\n"),
-  } + logout_steps("A0002"));
+                            step::send(kGreeting),
+                            step::expect_prefix("A0001 LOGIN "),
+                            step::send("A0001 NO [AUTHENTICATIONFAILED] Authentication failed.\r\n"),
+                        } +
+                        logout_steps("A0002"));
   const Deadline deadline(5s);
   const mailbox::Result result = imap::run_imap_check(options_for(server), deadline);
   EXPECT_TRUE(server.wait_done());
@@ -222,16 +237,18 @@ TEST(ImapSession, WrongPasswordIsRefusedAndLogsOut) {
 }
 
 TEST(ImapSession, SearchWithoutMatch) {
-  ScriptedServer server(login_steps() + std::vector<Step>{
-      step::expect("A0002 STATUS \"INBOX\" (MESSAGES SIZE)"),
-      step::send("* STATUS \"INBOX\" (MESSAGES 0 SIZE 0)\r\nA0002 OK\r\n"),
-      step::expect("A0003 EXAMINE \"INBOX\""),
-      step::send("* 0 EXISTS\r\nA0003 OK\r\n"),
-      step::expect("A0004 UID SEARCH CHARSET UTF-8 BODY \"tok\" SUBJECT {5}"),
-      step::send("+ go\r\n"),
-      step::expect("caf\xC3\xA9"),
-      step::send("* SEARCH\r\nA0004 OK\r\n"),
-  } + logout_steps("A0005"));
+  ScriptedServer server(login_steps() +
+                        std::vector<Step>{
+                            step::expect("A0002 STATUS \"INBOX\" (MESSAGES SIZE)"),
+                            step::send("* STATUS \"INBOX\" (MESSAGES 0 SIZE 0)\r\nA0002 OK\r\n"),
+                            step::expect("A0003 EXAMINE \"INBOX\""),
+                            step::send("* 0 EXISTS\r\nA0003 OK\r\n"),
+                            step::expect("A0004 UID SEARCH CHARSET UTF-8 BODY \"tok\" SUBJECT {5}"),
+                            step::send("+ go\r\n"),
+                            step::expect("caf\xC3\xA9"),
+                            step::send("* SEARCH\r\nA0004 OK\r\n"),
+                        } +
+                        logout_steps("A0005"));
   mailbox::Options options = options_for(server);
   options.search.tokens = {"tok"};
   options.search.in_body = true;
@@ -284,13 +301,12 @@ TEST(ImapSession, ImplicitTlsWithAnUntrustedCertificate) {
 TEST(ImapSession, ImplicitTlsPreauthenticated) {
   ScriptedServer::Options tls;
   tls.implicit_tls = pki().get(CertKind::valid);
-  ScriptedServer server(std::vector<Step>{step::send("* PREAUTH [CAPABILITY IMAP4rev1] welcome back\r\n"),
-                                          step::expect("A0001 EXAMINE \"INBOX\""),
-                                          step::send("* 5 EXISTS\r\nA0001 OK\r\n"),
-                                          step::expect("A0002 FETCH 1:* (RFC822.SIZE)"),
-                                          step::send("A0002 OK nothing\r\n")} +
-                            logout_steps("A0003"),
-                        tls);
+  ScriptedServer server(
+      std::vector<Step>{step::send("* PREAUTH [CAPABILITY IMAP4rev1] welcome back\r\n"),
+                        step::expect("A0001 EXAMINE \"INBOX\""), step::send("* 5 EXISTS\r\nA0001 OK\r\n"),
+                        step::expect("A0002 FETCH 1:* (RFC822.SIZE)"), step::send("A0002 OK nothing\r\n")} +
+          logout_steps("A0003"),
+      tls);
   const Deadline deadline(5s);
   const mailbox::Result result = imap::run_imap_check(options_for(server, mailbox::Security::implicit_tls), deadline);
   ASSERT_TRUE(result.ok()) << result.failure->summary << "\n" << transcript_of(result);
@@ -340,4 +356,41 @@ TEST(ImapSession, SilentServerTimesOutWithinTheDeadline) {
   EXPECT_EQ(result.failure->kind, ErrorKind::timeout);
   EXPECT_EQ(result.failure->phase, Phase::greeting);
   EXPECT_EQ(result.failure->summary.rfind("greeting: ", 0), 0u) << result.failure->summary;
+}
+
+TEST(ImapSession, AnyOfSeveralTokensAllFoundAndDeleted) {
+  ScriptedServer server(
+      login_steps() +
+      std::vector<Step>{
+          step::expect("A0002 STATUS \"INBOX\" (MESSAGES SIZE)"),
+          step::send("* STATUS INBOX (MESSAGES 3 SIZE 300)\r\nA0002 OK\r\n"),
+          step::expect("A0003 SELECT \"INBOX\""),
+          step::send("* 3 EXISTS\r\nA0003 OK\r\n"),
+          step::expect("A0004 UID SEARCH OR HEADER X-Check-Mail-Token \"t1\" OR HEADER X-Check-Mail-Token \"t2\" "
+                       "HEADER X-Check-Mail-Token \"t3\""),
+          step::send("* SEARCH 4 6\r\nA0004 OK\r\n"),
+          step::expect_prefix("A0005 UID FETCH 6,4 (UID "),
+          step::send(
+              "* 1 FETCH (UID 4 BODY[HEADER.FIELDS (X-CHECK-MAIL-TOKEN)] \"X-Check-Mail-Token: t3; sent=100\")\r\n"
+              "* 3 FETCH (UID 6 BODY[HEADER.FIELDS (X-CHECK-MAIL-TOKEN)] \"X-Check-Mail-Token: t1; sent=200\")\r\n"
+              "A0005 OK\r\n"),
+          step::expect("A0006 UID STORE 6,4 +FLAGS.SILENT (\\Deleted)"),
+          step::send("A0006 OK\r\n"),
+          step::expect("A0007 UID EXPUNGE 6,4"),
+          step::send("A0007 OK\r\n"),
+      } +
+      logout_steps("A0008"));
+  mailbox::Options options = options_for(server);
+  options.search.tokens = {"t1", "t2", "t3"};
+  options.delete_found = true;
+  const Deadline deadline(5s);
+  const mailbox::Result result = imap::run_imap_check(options, deadline);
+  ASSERT_TRUE(result.ok()) << result.failure->summary << "\n" << transcript_of(result);
+  EXPECT_TRUE(server.failures().empty()) << server.failures().front();
+  ASSERT_EQ(result.found_all.size(), 2u);
+  EXPECT_EQ(result.found_all[0].token, "t1");
+  EXPECT_EQ(result.found_all[1].token, "t3");
+  EXPECT_EQ(result.found->token, "t1");
+  EXPECT_EQ(result.found_all[1].sent_epoch, 100.0);
+  EXPECT_TRUE(result.deleted);
 }

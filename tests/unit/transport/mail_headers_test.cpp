@@ -95,7 +95,9 @@ TEST(MailHeaders, ReceivedDateIsAfterTheLastSemicolon) {
 }
 
 TEST(MailHeaders, EncodedWords) {
-  EXPECT_EQ(decode_header_text("=?UTF-8?B?RW50d8O8cmZl?="), "Entw\xC3\xBC" "rfe");
+  EXPECT_EQ(decode_header_text("=?UTF-8?B?RW50d8O8cmZl?="),
+            "Entw\xC3\xBC"
+            "rfe");
   EXPECT_EQ(decode_header_text("a =?utf-8?q?b_c=3D?= =?UTF-8?Q?d?= e"), "a b c=d e");
   EXPECT_EQ(decode_header_text("=?ISO-8859-1?Q?caf=E9?="), "=?ISO-8859-1?Q?caf=E9?=");
   EXPECT_EQ(decode_header_text("=?UTF-8?Q?bad=Z?="), "=?UTF-8?Q?bad=Z?=");

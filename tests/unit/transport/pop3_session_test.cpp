@@ -60,18 +60,20 @@ std::string top_reply(const std::string& token, const std::string& subject) {
 }  // namespace
 
 TEST(Pop3Session, UserPassStatSearchAndDelete) {
-  ScriptedServer server(user_pass_steps() + std::vector<Step>{
-      step::expect("STAT"),
-      step::send("+OK 3 4500\r\n"),
-      step::expect("UIDL"),
-      step::send("+OK\r\n1 aaa\r\n2 bbb\r\n3 ccc\r\n.\r\n"),
-      step::expect("TOP 3 0"),
-      step::send(top_reply("other", "Hello")),
-      step::expect("TOP 2 0"),
-      step::send(top_reply("cafe01", "SMTP Monitor Test Message")),
-      step::expect("DELE 2"),
-      step::send("+OK Marked to be deleted.\r\n"),
-  } + quit_steps());
+  ScriptedServer server(user_pass_steps() +
+                        std::vector<Step>{
+                            step::expect("STAT"),
+                            step::send("+OK 3 4500\r\n"),
+                            step::expect("TOP 3 0"),
+                            step::send(top_reply("other", "Hello")),
+                            step::expect("TOP 2 0"),
+                            step::send(top_reply("cafe01", "SMTP Monitor Test Message")),
+                            step::expect("UIDL 2"),
+                            step::send("+OK 2 bbb\r\n"),
+                            step::expect("DELE 2"),
+                            step::send("+OK Marked to be deleted.\r\n"),
+                        } +
+                        quit_steps());
   mailbox::Options options = options_for(server);
   options.search.tokens = {"cafe01"};
   options.delete_found = true;
@@ -132,13 +134,13 @@ TEST(Pop3Session, CramMd5) {
   const std::string response = base64_encode(sasl::cram_md5_response("monitor@example.test", "s3cret", challenge));
   ScriptedServer::Options tls;
   tls.implicit_tls = pki().get(CertKind::valid);
-  ScriptedServer server(std::vector<Step>{step::send("+OK ready\r\n"), step::expect("CAPA"), step::send(kCapa),
-                                          step::expect("AUTH CRAM-MD5"),
-                                          step::send("+ " + base64_encode(challenge) + "\r\n"),
-                                          step::expect(response), step::send("+OK welcome\r\n"),
-                                          step::expect("STAT"), step::send("+OK 1 10\r\n")} +
-                            quit_steps(),
-                        tls);
+  ScriptedServer server(
+      std::vector<Step>{step::send("+OK ready\r\n"), step::expect("CAPA"), step::send(kCapa),
+                        step::expect("AUTH CRAM-MD5"), step::send("+ " + base64_encode(challenge) + "\r\n"),
+                        step::expect(response), step::send("+OK welcome\r\n"), step::expect("STAT"),
+                        step::send("+OK 1 10\r\n")} +
+          quit_steps(),
+      tls);
   mailbox::Options options = options_for(server, mailbox::Security::implicit_tls);
   options.auth = mailbox::AuthMethod::automatic;
   const Deadline deadline(5s);
@@ -177,10 +179,10 @@ TEST(Pop3Session, OldServerWithoutCapaAndBodyToken) {
       step::send("+OK\r\n"),
       step::expect("STAT"),
       step::send("+OK 1 300\r\n"),
-      step::expect("UIDL"),
-      step::send("-ERR no UIDL here\r\n"),
       step::expect("TOP 1 5"),
       step::send("+OK\r\nSubject: x\r\n\r\nX-Check-Mail-Token: tok; sent=1700000000.000\r\n..dotted body\r\n.\r\n"),
+      step::expect("UIDL 1"),
+      step::send("-ERR no UIDL here\r\n"),
       step::expect("QUIT"),
       step::send("+OK\r\n"),
   });
@@ -198,15 +200,13 @@ TEST(Pop3Session, OldServerWithoutCapaAndBodyToken) {
 
 TEST(Pop3Session, NotFoundAndDeletionNotCommitted) {
   ScriptedServer server(user_pass_steps() + std::vector<Step>{
-      step::expect("STAT"),
-      step::send("+OK 1 100\r\n"),
-      step::expect("UIDL"),
-      step::send("+OK\r\n1 aaa\r\n.\r\n"),
-      step::expect("TOP 1 0"),
-      step::send(top_reply("other", "SMTP Monitor Test Message")),
-      step::expect("QUIT"),
-      step::send("+OK\r\n"),
-  });
+                                                step::expect("STAT"),
+                                                step::send("+OK 1 100\r\n"),
+                                                step::expect("TOP 1 0"),
+                                                step::send(top_reply("other", "SMTP Monitor Test Message")),
+                                                step::expect("QUIT"),
+                                                step::send("+OK\r\n"),
+                                            });
   mailbox::Options options = options_for(server);
   options.search.subject = "monitor test";
   options.search.tokens = {"wanted"};
@@ -221,17 +221,17 @@ TEST(Pop3Session, NotFoundAndDeletionNotCommitted) {
 
 TEST(Pop3Session, QuitRefusedMeansNotDeleted) {
   ScriptedServer server(user_pass_steps() + std::vector<Step>{
-      step::expect("STAT"),
-      step::send("+OK 1 100\r\n"),
-      step::expect("UIDL"),
-      step::send("+OK\r\n1 aaa\r\n.\r\n"),
-      step::expect("TOP 1 0"),
-      step::send(top_reply("tok", "s")),
-      step::expect("DELE 1"),
-      step::send("+OK\r\n"),
-      step::expect("QUIT"),
-      step::send("-ERR [SYS/TEMP] could not remove messages\r\n"),
-  });
+                                                step::expect("STAT"),
+                                                step::send("+OK 1 100\r\n"),
+                                                step::expect("TOP 1 0"),
+                                                step::send(top_reply("tok", "s")),
+                                                step::expect("UIDL 1"),
+                                                step::send("+OK 1 aaa\r\n"),
+                                                step::expect("DELE 1"),
+                                                step::send("+OK\r\n"),
+                                                step::expect("QUIT"),
+                                                step::send("-ERR [SYS/TEMP] could not remove messages\r\n"),
+                                            });
   mailbox::Options options = options_for(server);
   options.search.tokens = {"tok"};
   options.delete_found = true;
@@ -281,4 +281,38 @@ TEST(Pop3Session, ServerClosingMidReply) {
   ASSERT_TRUE(result.failure);
   EXPECT_EQ(result.failure->phase, Phase::mailbox);
   EXPECT_EQ(result.failure->kind, ErrorKind::closed);
+}
+
+TEST(Pop3Session, AnyOfSeveralTokensAllFoundAndDeleted) {
+  ScriptedServer server(user_pass_steps() +
+                        std::vector<Step>{
+                            step::expect("STAT"),
+                            step::send("+OK 3 900\r\n"),
+                            step::expect("TOP 3 0"),
+                            step::send(top_reply("t2", "s")),
+                            step::expect("UIDL 3"),
+                            step::send("+OK 3 c\r\n"),
+                            step::expect("TOP 2 0"),
+                            step::send(top_reply("other", "s")),
+                            step::expect("TOP 1 0"),
+                            step::send(top_reply("t1", "s")),
+                            step::expect("UIDL 1"),
+                            step::send("+OK 1 a\r\n"),
+                            step::expect("DELE 3"),
+                            step::send("+OK\r\n"),
+                            step::expect("DELE 1"),
+                            step::send("+OK\r\n"),
+                        } +
+                        quit_steps());
+  mailbox::Options options = options_for(server);
+  options.search.tokens = {"t1", "t2", "t9"};
+  options.delete_found = true;
+  const Deadline deadline(5s);
+  const mailbox::Result result = pop3::run_pop3_check(options, deadline);
+  ASSERT_TRUE(result.ok()) << result.failure->summary << "\n" << transcript_of(result);
+  EXPECT_TRUE(server.failures().empty()) << server.failures().front();
+  ASSERT_EQ(result.found_all.size(), 2u);
+  EXPECT_EQ(result.found_all[0].id, "c");
+  EXPECT_EQ(result.found_all[1].id, "a");
+  EXPECT_TRUE(result.deleted);
 }
