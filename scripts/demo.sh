@@ -65,6 +65,19 @@ run --mode=smtp --hostname=localhost --port="$MAILSTACK_SUBMISSION_PORT" --secur
 run --mode=smtp --hostname=localhost --port="$MAILSTACK_SMTPS_PORT" --security=ssl --cafile="$MAILSTACK_CA" \
     --auth-type=cram-md5 --username="$MAILSTACK_USER" --email="$MAILSTACK_USER" --message-size=65536 --verbose
 echo
+echo "== imap, pop3 and roundtrip modes against Dovecot (the message is delivered by Postfix over LMTP)"
+export CHECK_MAIL_IMAP_PASSWORD=$MAILSTACK_PASS CHECK_MAIL_POP3_PASSWORD=$MAILSTACK_PASS
+(umask 077 && printf '%s\n' "$MAILSTACK_PASS" >"$work/mail.pass")
+run --mode=imap --hostname=localhost --port="$MAILSTACK_IMAPS_PORT" --security=ssl --cafile="$MAILSTACK_CA" \
+    --username="$MAILSTACK_USER"
+run --mode=pop3 --hostname=localhost --port="$MAILSTACK_POP3_PORT" --security=starttls --cafile="$MAILSTACK_CA" \
+    --auth-type=plain --username="$MAILSTACK_USER"
+run --mode=roundtrip --hostname=localhost --cafile="$MAILSTACK_CA" --username="$MAILSTACK_USER" \
+    --password-file="$work/mail.pass" --email="$MAILSTACK_USER" --smtp-port="$MAILSTACK_SUBMISSION_PORT" \
+    --smtp-security=starttls --smtp-auth-type=plain --fetch-protocol=imap --imap-port="$MAILSTACK_IMAPS_PORT" \
+    --imap-security=ssl --timeout=20
+
+echo
 echo "== failures: an unknown recipient, and a certificate the system store does not trust (no --cafile)"
 run --mode=smtp --hostname=localhost --port="$MAILSTACK_SMTP_PORT" --email=nobody@example.test
 run --mode=smtp --hostname=localhost --port="$MAILSTACK_SUBMISSION_PORT" --security=starttls \
