@@ -43,18 +43,6 @@ std::string_view phase_name(Phase phase) {
   return "unknown";
 }
 
-std::string describe_tls(const TlsInfo& info) {
-  std::string text = "TLS established: " + info.protocol + " " + info.cipher;
-  if (info.peer_certificate) text += ", certificate " + info.peer_certificate->subject;
-  if (info.verified) {
-    text += " (verified)";
-  } else {
-    text += info.verification_skipped ? " (NOT verified, insecure: " : " (NOT verified: ";
-    text += info.verify_message + ")";
-  }
-  return text;
-}
-
 Result run_mailbox_check(Protocol protocol, const Options& options, const Deadline& deadline) {
   return protocol == Protocol::imap ? imap::run_imap_check(options, deadline) : pop3::run_pop3_check(options, deadline);
 }
@@ -114,6 +102,24 @@ std::string failure_summary(Phase phase, const TransportError& error) {
   const std::string_view label = phase_label(phase);
   if (still_in_step(error) || label.empty()) return error.what();
   return std::string(label) + ": " + error.what();
+}
+
+Failure transport_failure(Phase phase, const TransportError& error) {
+  Failure failure;
+  failure.phase = phase;
+  failure.kind = error.kind();
+  failure.summary = failure_summary(phase, error);
+  return failure;
+}
+
+Failure internal_failure(Phase phase) noexcept {
+  try {
+    throw;
+  } catch (const std::exception& error) {
+    return Failure{phase, ErrorKind::io, std::string("internal error: ") + error.what(), {}, {}};
+  } catch (...) {
+    return Failure{phase, ErrorKind::io, "internal error", {}, {}};
+  }
 }
 
 std::optional<sasl::Mechanism> choose_login(AuthMethod method, const std::vector<std::string>& offered) {

@@ -28,6 +28,12 @@ void require_protected_channel(bool tls_active, const Options& options);
 // The summary of a failure: self-describing errors as they are, others prefixed by the phase.
 [[nodiscard]] std::string failure_summary(Phase phase, const TransportError& error);
 
+// The failure a TransportError in `phase` makes (the refusal's response fields are the caller's).
+[[nodiscard]] Failure transport_failure(Phase phase, const TransportError& error);
+
+// Only inside a catch block: the failure any other exception (a bug) makes, "internal error: ...".
+[[nodiscard]] Failure internal_failure(Phase phase) noexcept;
+
 // True when the dialogue is still in step after this error, so a polite goodbye may be sent.
 [[nodiscard]] bool still_in_step(const TransportError& error);
 

@@ -48,10 +48,7 @@ mailbox::Result Session::run() noexcept {
       quit();
       phase_ = Phase::done;
     } catch (const TransportError& error) {
-      mailbox::Failure failure;
-      failure.phase = phase_;
-      failure.kind = error.kind();
-      failure.summary = mailbox::detail::failure_summary(phase_, error);
+      mailbox::Failure failure = mailbox::detail::transport_failure(phase_, error);
       if (error.kind() == ErrorKind::rejected && refusal_) {
         failure.response = refusal_->summary();
         failure.response_code = refusal_->status.code;
@@ -59,50 +56,20 @@ mailbox::Result Session::run() noexcept {
       result_.failure = std::move(failure);
       if (mailbox::detail::still_in_step(error) && protocol_) quit();
     }
-  } catch (const std::exception& error) {
-    result_.failure = mailbox::Failure{phase_, ErrorKind::io, std::string("internal error: ") + error.what(), {}, {}};
   } catch (...) {
-    result_.failure = mailbox::Failure{phase_, ErrorKind::io, "internal error", {}, {}};
+    result_.failure = mailbox::detail::internal_failure(phase_);
   }
-  update_counters();
-  result_.timings.total = seconds_since(start);
-  protocol_.reset();
-  if (connection_) connection_->close();
+  SecureConnectionSetup(connection_, protocol_, result_, phase_).close(start);
   return std::move(result_);
 }
 
 void Session::check_options() const { mailbox::detail::check_login_options(options_); }
 
-void Session::update_counters() {
-  if (!connection_) return;
-  result_.bytes_sent = connection_->bytes_sent();
-  result_.bytes_received = connection_->bytes_received();
-}
-
 void Session::connect() {
-  phase_ = Phase::dns;
-  ConnectTimings timings;
-  try {
-    connection_.emplace(Connection::open(options_.endpoint, deadline_, timings));
-  } catch (const TransportError&) {
-    result_.timings.dns = timings.dns;
-    result_.timings.connect = timings.connect;
-    if (timings.dns) phase_ = Phase::connect;
-    throw;
-  }
-  result_.timings.dns = timings.dns;
-  result_.timings.connect = timings.connect;
-  result_.peer_address = connection_->peer_address();
-  const LineProtocolLimits limits{options_.max_line, LineProtocolLimits{}.max_reply_bytes};
-  protocol_.emplace(*connection_, deadline_, options_.record_transcript ? &result_.transcript : nullptr, limits);
-  protocol_->note("connected to " + result_.peer_address + " port " + std::to_string(options_.endpoint.port));
-  if (options_.security == mailbox::Security::implicit_tls) {
-    phase_ = Phase::tls_handshake;
-    const TlsInfo& info = connection_->start_tls(options_.tls, deadline_);
-    result_.timings.tls_handshake = info.handshake_seconds;
-    result_.tls = info;
-    protocol_->note(mailbox::describe_tls(info));
-  }
+  const bool implicit_tls = options_.security == mailbox::Security::implicit_tls;
+  SecureConnectionSetup(connection_, protocol_, result_, phase_)
+      .open(options_.endpoint, deadline_, options_.max_line, options_.record_transcript ? &result_.transcript : nullptr,
+            implicit_tls ? &options_.tls : nullptr);
 }
 
 Reply Session::read(bool multi_line, bool continuation_allowed) {
@@ -160,11 +127,7 @@ void Session::starttls() {
   }
   result_.timings.starttls = seconds_since(start);
 
-  phase_ = Phase::tls_handshake;
-  const TlsInfo& info = connection_->start_tls(options_.tls, deadline_);
-  result_.timings.tls_handshake = info.handshake_seconds;
-  result_.tls = info;
-  protocol_->note(mailbox::describe_tls(info));
+  SecureConnectionSetup(connection_, protocol_, result_, phase_).upgrade(options_.tls, deadline_);
   // RFC 2595 4: discard what CAPA said before TLS and ask again.
   capability();
 }

@@ -46,18 +46,6 @@ std::string_view phase_label(Phase phase) {
   return {};
 }
 
-std::string describe_tls(const TlsInfo& info) {
-  std::string text = "TLS established: " + info.protocol + " " + info.cipher;
-  if (info.peer_certificate) text += ", certificate " + info.peer_certificate->subject;
-  if (info.verified) {
-    text += " (verified)";
-  } else {
-    text += info.verification_skipped ? " (NOT verified, insecure: " : " (NOT verified: ";
-    text += info.verify_message + ")";
-  }
-  return text;
-}
-
 }  // namespace
 
 std::string_view phase_name(Phase phase) {
@@ -128,10 +116,7 @@ Result Session::run() noexcept {
   } catch (...) {
     result_.failure = Failure{phase_, ErrorKind::io, "internal error", std::nullopt};
   }
-  update_counters();
-  result_.timings.total = seconds_since(start);
-  protocol_.reset();
-  if (connection_) connection_->close();
+  SecureConnectionSetup(connection_, protocol_, result_, phase_).close(start);
   return std::move(result_);
 }
 
@@ -147,31 +132,10 @@ void Session::check_options() const {
 }
 
 void Session::connect() {
-  phase_ = Phase::dns;
-  ConnectTimings timings;
-  try {
-    connection_.emplace(Connection::open(options_.endpoint, deadline_, timings));
-  } catch (const TransportError&) {
-    result_.timings.dns = timings.dns;
-    result_.timings.connect = timings.connect;
-    if (timings.dns) phase_ = Phase::connect;
-    throw;
-  }
-  result_.timings.dns = timings.dns;
-  result_.timings.connect = timings.connect;
-  connected_at_ = Deadline::Clock::now();
-  result_.peer_address = connection_->peer_address();
-  const LineProtocolLimits limits{options_.max_line, LineProtocolLimits{}.max_reply_bytes};
-  protocol_.emplace(*connection_, deadline_, options_.record_transcript ? &result_.transcript : nullptr, limits);
-  protocol_->note("connected to " + result_.peer_address + " port " + std::to_string(options_.endpoint.port));
-
-  if (options_.security == Security::implicit_tls) {
-    phase_ = Phase::tls_handshake;
-    const TlsInfo& info = connection_->start_tls(options_.tls, deadline_);
-    result_.timings.tls_handshake = info.handshake_seconds;
-    result_.tls = info;
-    protocol_->note(describe_tls(info));
-  }
+  const bool implicit_tls = options_.security == Security::implicit_tls;
+  connected_at_ = SecureConnectionSetup(connection_, protocol_, result_, phase_)
+      .open(options_.endpoint, deadline_, options_.max_line, options_.record_transcript ? &result_.transcript : nullptr,
+            implicit_tls ? &options_.tls : nullptr);
 }
 
 Reply Session::read_reply() {
@@ -194,12 +158,6 @@ void Session::refuse(std::string_view what, const Reply& reply) {
 void Session::send_extra_commands() {
   phase_ = Phase::command;
   for (const std::string& line : options_.extra_commands) result_.command_replies.push_back(command(line));
-}
-
-void Session::update_counters() {
-  if (!connection_) return;
-  result_.bytes_sent = connection_->bytes_sent();
-  result_.bytes_received = connection_->bytes_received();
 }
 
 void Session::mark_response_time() {
@@ -245,11 +203,7 @@ void Session::starttls() {
   if (reply.code != 220) refuse("STARTTLS refused", reply);
   result_.timings.starttls = seconds_since(start);
 
-  phase_ = Phase::tls_handshake;
-  const TlsInfo& info = connection_->start_tls(options_.tls, deadline_);
-  result_.timings.tls_handshake = info.handshake_seconds;
-  result_.tls = info;
-  protocol_->note(describe_tls(info));
+  SecureConnectionSetup(connection_, protocol_, result_, phase_).upgrade(options_.tls, deadline_);
   // RFC 3207: forget everything learnt before TLS and ask again.
   result_.capabilities.reset();
   ehlo();

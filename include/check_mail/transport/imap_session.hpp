@@ -72,7 +72,6 @@ class Session {
   void update_capabilities(const Reply& reply);
   void authenticate_plain();
   void authenticate_cram_md5();
-  void update_counters();
 
   const mailbox::Options& options_;
   const Deadline& deadline_;
@@ -87,7 +86,6 @@ class Session {
   std::optional<StatusResponse> refusal_;  // the last NO/BAD/BYE, for the failure
   std::size_t matches_ = 0;                // UIDs the last SEARCH returned
   Deadline::Clock::time_point seen_at_{};  // when that SEARCH reply arrived
-  Deadline::Clock::time_point connected_at_{};
 };
 
 // Convenience: Session(options, deadline).run().

@@ -12,6 +12,7 @@
 #include "check_mail/transport/deadline.hpp"
 #include "check_mail/transport/error.hpp"
 #include "check_mail/transport/sasl.hpp"
+#include "check_mail/transport/secure_connection.hpp"
 #include "check_mail/transport/tls.hpp"
 #include "check_mail/transport/transcript.hpp"
 
@@ -147,8 +148,8 @@ struct Result {
   [[nodiscard]] bool ok() const noexcept { return !failure.has_value(); }
 };
 
-// One line about the TLS session for the transcript: protocol, cipher, certificate, verification.
-[[nodiscard]] std::string describe_tls(const TlsInfo& info);
+// One line about the TLS session for the transcript (secure_connection.hpp).
+using transport::describe_tls;
 
 // Runs one whole IMAP or POP3 session (imap::run_imap_check / pop3::run_pop3_check). Never throws.
 [[nodiscard]] Result run_mailbox_check(Protocol protocol, const Options& options, const Deadline& deadline);

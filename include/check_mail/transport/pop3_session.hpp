@@ -50,7 +50,6 @@ class Session {
   bool matches(std::uint64_t number, const Reply& top, mailbox::FoundMessage& found) const;
   void authenticate_plain();
   void authenticate_cram_md5();
-  void update_counters();
 
   const mailbox::Options& options_;
   const Deadline& deadline_;

@@ -16,6 +16,7 @@
 #include "check_mail/transport/error.hpp"
 #include "check_mail/transport/line_protocol.hpp"
 #include "check_mail/transport/sasl.hpp"
+#include "check_mail/transport/secure_connection.hpp"
 #include "check_mail/transport/smtp_capabilities.hpp"
 #include "check_mail/transport/smtp_message.hpp"
 #include "check_mail/transport/smtp_reply.hpp"
@@ -144,7 +145,6 @@ private:
   Reply command(std::string_view line, std::string_view display = {});
   Reply read_reply();
   [[noreturn]] void refuse(std::string_view what, const Reply& reply);
-  void update_counters();
   void authenticate_plain();
   void authenticate_login();
   void authenticate_cram_md5();
