@@ -128,6 +128,33 @@ std::vector<Field> fields(Protocol protocol) {
   };
 }
 
+// --mode=smtp keeps check_smtp's vocabulary: SASL wording, its long aliases and -A.
+struct SmtpModeWording {
+  std::string_view name;
+  std::string_view help;  // empty: unchanged
+  std::string_view shorts;
+  std::vector<std::string> aliases;
+};
+
+void use_smtp_mode_wording(cli::OptionSpec& spec) {
+  static const std::array<SmtpModeWording, 8> kWording = {{
+      {"hostname", "SMTP server host name or address (required).", "", {}},
+      {"port", "SMTP port (default 25, or 465 with --security=ssl; 587 is the usual submission port).", "", {}},
+      {"auth-type", "", "A", {"authtype"}},
+      {"username", "SASL user name.", "", {"authuser"}},
+      {"password", "SASL password (or --password-file, or CHECK_MAIL_SMTP_PASSWORD).", "", {"authpass"}},
+      {"password-file", "Read the SASL password from the first line of this file (mode 0600).", "", {}},
+      {"allow-plaintext-auth", "Allow AUTH over a connection without TLS (refused otherwise).", "", {}},
+      {"tls-servername", "Name to send as SNI and to verify the certificate against (default: --hostname).", "", {}},
+  }};
+  for (const SmtpModeWording& wording : kWording) {
+    if (spec.name != wording.name) continue;
+    if (!wording.help.empty()) spec.help = wording.help;
+    if (!wording.shorts.empty()) spec.short_names = wording.shorts;
+    spec.aliases = wording.aliases;
+  }
+}
+
 bool present_in(const Field& field, Scope scope) {
   switch (scope) {
     case Scope::standalone:
@@ -209,6 +236,7 @@ std::vector<cli::OptionSpec> connection_option_specs(Protocol protocol, Scope sc
     spec.default_value = field.default_value;
     if (scope == Scope::standalone) spec.short_names = field.shorts;
     spec.section = field.tls ? tls_section : section;
+    if (protocol == Protocol::smtp && scope == Scope::standalone) use_smtp_mode_wording(spec);
     specs.push_back(std::move(spec));
   }
   return specs;
@@ -230,12 +258,14 @@ ConnectionSettings read_connection(const cli::Options& options, Protocol protoco
                       : options.flag("ipv6") ? transport::AddressFamily::ipv6
                                              : transport::AddressFamily::any;
 
+  // --mode=smtp takes check_smtp's spellings only; the other modes and the legs also "plain" and "stls".
+  const bool smtp_mode = protocol == Protocol::smtp && scope == Scope::standalone;
   const std::string security = util::to_lower(r.own("security"));
-  if (security == "none" || security == "plain")
+  if (security == "none" || (security == "plain" && !smtp_mode))
     s.security = Security::none;
   else if (security == "ssl" || security == "tls")
     s.security = Security::implicit_tls;
-  else if (security == "starttls" || security == "stls")
+  else if (security == "starttls" || (security == "stls" && !smtp_mode))
     s.security = Security::starttls;
   else
     throw CheckError("Unknown value '" + util::sanitize_line(r.own("security"), 40) + "' for " +
@@ -307,13 +337,18 @@ transport::mailbox::Options to_mailbox_options(const ConnectionSettings& s) {
   return o;
 }
 
+transport::smtp::Security to_smtp_security(Security security) {
+  namespace ts = transport::smtp;
+  return security == Security::none       ? ts::Security::none
+         : security == Security::starttls ? ts::Security::starttls
+                                          : ts::Security::implicit_tls;
+}
+
 transport::smtp::SessionOptions to_smtp_options(const ConnectionSettings& s) {
   namespace ts = transport::smtp;
   ts::SessionOptions o;
   o.endpoint = s.endpoint;
-  o.security = s.security == Security::none       ? ts::Security::none
-               : s.security == Security::starttls ? ts::Security::starttls
-                                                  : ts::Security::implicit_tls;
+  o.security = to_smtp_security(s.security);
   o.tls = s.tls;
   if (s.auth_type == "none")
     o.auth = ts::AuthMethod::none;

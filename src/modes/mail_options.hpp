@@ -1,6 +1,5 @@
 #pragma once
-// The connection, TLS and credential options of the mail modes (imap, pop3, roundtrip; smtp may
-// adopt them): declared once as data, parsed into transport options. Roundtrip talks to two
+// The connection, TLS and credential options of the mail modes (smtp, imap, pop3, roundtrip): declared once as data, parsed into transport options. Roundtrip talks to two
 // servers, so its options come in two scopes: shared ones without a prefix (--hostname,
 // --username, --cafile, ...) and per-leg ones prefixed by the protocol (--smtp-port,
 // --imap-security, --pop3-hostname, ...); a leg's prefixed option, when given, wins over the
@@ -65,6 +64,8 @@ struct ConnectionSettings {
 
 // The settings as IMAP/POP3 session options (auth type checked: auto, login, plain, cram-md5).
 [[nodiscard]] transport::mailbox::Options to_mailbox_options(const ConnectionSettings& settings);
+// The security as the SMTP session names it.
+[[nodiscard]] transport::smtp::Security to_smtp_security(Security security);
 // The settings as SMTP session options (auth type checked: none, auto, plain, login, cram-md5).
 [[nodiscard]] transport::smtp::SessionOptions to_smtp_options(const ConnectionSettings& settings);
 

@@ -5,6 +5,7 @@
 
 #include "check_mail/transport/mailbox.hpp"
 #include "check_mail/util/strings.hpp"
+#include "mail_counters.hpp"
 #include "mail_options.hpp"
 
 namespace check_mail::modes::mailbox_check {
@@ -23,16 +24,8 @@ double now_epoch() {
 
 Counter figure(const std::string& prefix, std::string label, const std::string& nlabel, std::string key,
                std::string output_template, std::string unit = "s", std::string perf_template = "%.6f") {
-  Counter counter;
-  counter.label = std::move(label);
-  counter.nlabel = prefix + "." + nlabel;
-  counter.key = std::move(key);
-  counter.output_template = std::move(output_template);
-  counter.unit = std::move(unit);
-  counter.perfdata_template = std::move(perf_template);
-  counter.min = "0";
-  counter.display_ok = false;
-  return counter;
+  return mail::figure(std::move(label), prefix + "." + nlabel, std::move(key), std::move(output_template),
+                      std::move(unit), std::move(perf_template));
 }
 
 std::string auth_text(const mb::Options& options, const mb::Result& result, Protocol protocol) {
@@ -113,20 +106,15 @@ void fill_values(Protocol protocol, const mb::Options& options, const mb::Result
   v["phase"] = Value::of(phase);
   v["error"] = Value::of(error);
 
-  auto put = [&](const char* key, const std::optional<double>& value) {
-    if (value) v[key] = Value::of(*value);
-  };
   const mb::Timings& t = r.timings;
-  put("lookup", t.dns);
-  put("connect", t.connect);
-  put("tls_handshake", t.tls_handshake);
-  put("login", t.login);
-  put("mailbox", t.mailbox);
-  put("search", t.search);
-  put("total", t.total);
+  mail::put_connection_timings(v, t);
+  mail::put_value(v, "login", t.login);
+  mail::put_value(v, "mailbox", t.mailbox);
+  mail::put_value(v, "search", t.search);
+  mail::put_value(v, "total", t.total);
   if (r.message_count) v["messages"] = Value::of(static_cast<double>(*r.message_count));
   if (r.mailbox_bytes) v["mailbox_size"] = Value::of(static_cast<double>(*r.mailbox_bytes));
-  if (r.found) put("message_age", message_age(*r.found, now_epoch()));
+  if (r.found) mail::put_value(v, "message_age", message_age(*r.found, now_epoch()));
   if (r.tls && r.tls->peer_certificate) v["certificate_days"] = Value::of(r.tls->peer_certificate->days_until_expiry);
 }
 
@@ -165,20 +153,9 @@ std::vector<cli::OptionSpec> options(Protocol protocol) {
 
 std::vector<CounterGroup> counters(Protocol protocol) {
   const std::string prefix = key_of(protocol);
-  CounterGroup group;
-  group.kind = CounterGroup::Kind::Global;
-  group.name = prefix;
-  group.prefix = [](const std::string&, const output::Values& values) {
-    auto it = values.find("summary");
-    return it == values.end() ? std::string() : it->second.as_text() + ": ";
-  };
-  Counter status;
-  status.kind = Counter::Kind::Status;
-  status.label = "status";
-  status.key = "message";
-  status.variables = {"phase", "message", "error", "response", "response_code"};
+  CounterGroup group = mail::summary_group(prefix);
+  Counter status = mail::status_counter({"phase", "message", "error", "response", "response_code"});
   status.default_critical = "%{error} ne \"\"";
-  status.output = [](const output::Values& values) { return values.at("message").as_text(); };
 
   Counter total = figure(prefix, "total-time", "total.time.seconds", "total", "total time %.3fs");
   total.display_ok = true;

@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "check_mail/util/strings.hpp"
+#include "mail_counters.hpp"
 #include "mail_options.hpp"
 #include "roundtrip_async.hpp"
 #include "roundtrip_poll.hpp"
@@ -64,33 +65,14 @@ std::vector<cli::OptionSpec> options() {
 
 Counter figure(std::string label, const std::string& nlabel, std::string key, std::string output_template,
                std::string unit = "s", std::string perf_template = "%.6f") {
-  Counter counter;
-  counter.label = std::move(label);
-  counter.nlabel = "roundtrip." + nlabel;
-  counter.key = std::move(key);
-  counter.output_template = std::move(output_template);
-  counter.unit = std::move(unit);
-  counter.perfdata_template = std::move(perf_template);
-  counter.min = "0";
-  counter.display_ok = false;
-  return counter;
+  return mail::figure(std::move(label), "roundtrip." + nlabel, std::move(key), std::move(output_template),
+                      std::move(unit), std::move(perf_template));
 }
 
 std::vector<CounterGroup> counters() {
-  CounterGroup group;
-  group.kind = CounterGroup::Kind::Global;
-  group.name = "roundtrip";
-  group.prefix = [](const std::string&, const output::Values& values) {
-    auto it = values.find("summary");
-    return it == values.end() ? std::string() : it->second.as_text() + ": ";
-  };
-  Counter status;
-  status.kind = Counter::Kind::Status;
-  status.label = "status";
-  status.key = "message";
-  status.variables = {"leg", "phase", "message", "error"};
+  CounterGroup group = mail::summary_group("roundtrip");
+  Counter status = mail::status_counter({"leg", "phase", "message", "error"});
   status.default_critical = "%{error} ne \"\"";
-  status.output = [](const output::Values& values) { return values.at("message").as_text(); };
 
   Counter total = figure("total-time", "total.time.seconds", "total", "total time %.3fs");
   total.display_ok = true;

@@ -2,16 +2,16 @@
 // a session, declares the figures as counters, and turns the session's result into values.
 #include "check_mail/modes/smtp.hpp"
 
-#include <unistd.h>
-
 #include <algorithm>
 #include <ctime>
+#include <string_view>
 #include <thread>
 
 #include "check_mail/transport/smtp_session.hpp"
 #include "check_mail/util/files.hpp"
-#include "check_mail/util/secrets.hpp"
 #include "check_mail/util/strings.hpp"
+#include "mail_counters.hpp"
+#include "mail_options.hpp"
 
 namespace check_mail::modes::smtp {
 namespace {
@@ -31,39 +31,48 @@ std::vector<cli::OptionSpec> options() {
     return cli::OptionSpec{std::move(name), std::move(value), std::move(help), std::move(def), std::move(aliases),
                            std::move(shorts), repeatable, false, section};
   };
+  // The connection, TLS and credential options are mail_options' (in check_smtp's wording);
+  // they are taken in the order --help has always listed them, the mode's own ones in between.
+  std::vector<cli::OptionSpec> connection =
+      mail::connection_option_specs(mail::Protocol::smtp, mail::Scope::standalone, kSection, kTlsSection);
+  auto shared = [&connection](std::string_view name) {
+    const auto it = std::find_if(connection.begin(), connection.end(),
+                                 [name](const cli::OptionSpec& spec) { return spec.name == name; });
+    return std::move(*it);
+  };
   return {
-      opt("hostname", "HOST", "SMTP server host name or address (required).", "", "H", kSection),
-      opt("port", "PORT", "SMTP port (default 25, or 465 with --security=ssl; 587 is the usual submission port).", "", "p", kSection),
-      opt("ipv4", "", "Connect over IPv4 only.", "", "4", kSection),
-      opt("ipv6", "", "Connect over IPv6 only.", "", "6", kSection),
-      opt("security", "none|ssl|starttls", "Plain text, implicit TLS from the first byte, or STARTTLS (then mandatory).", "none", "", kSection),
+      shared("hostname"),
+      shared("port"),
+      shared("ipv4"),
+      shared("ipv6"),
+      shared("security"),
       opt("ssl", "", "Same as --security=ssl (implicit TLS).", "", "", kSection),
       opt("starttls", "", "Same as --security=starttls.", "", "S", kSection),
       opt("helo-name", "NAME", "Name sent with EHLO/HELO (default: this machine's host name).", "", "F", kSection, {"fqdn"}),
       opt("expect-banner", "REGEX", "The 220 greeting must match this Perl regular expression.", "", "", kSection),
       opt("expect", "STRING", "check_smtp compatibility: the greeting must contain this string.", "", "e", kSection),
-      opt("auth-type", "TYPE", "none, auto (strongest advertised), plain, login or cram-md5.", "none", "A", kSection, {"authtype"}),
-      opt("username", "USER", "SASL user name.", "", "U", kSection, {"authuser"}),
-      opt("password", "PASSWORD", "SASL password (or --password-file, or CHECK_MAIL_SMTP_PASSWORD).", "", "P", kSection, {"authpass"}),
-      opt("password-file", "FILE", "Read the SASL password from the first line of this file (mode 0600).", "", "", kSection),
+      shared("auth-type"),
+      shared("username"),
+      shared("password"),
+      shared("password-file"),
       opt("shared-secret", "SECRET", "CRAM-MD5 shared secret (default: the password).", "", "", kSection),
-      opt("allow-plaintext-auth", "", "Allow AUTH over a connection without TLS (refused otherwise).", "", "", kSection),
+      shared("allow-plaintext-auth"),
       opt("retests", "N", "Retry a failed attempt N times before reporting the failure.", "0", "", kSection),
       opt("retest-interval", "SECONDS", "Wait between attempts.", "10", "", kSection),
       opt("command", "LINE", "Send this command after AUTH (check_smtp's -C; repeatable).", "", "C", kSection, {}, true),
       opt("response", "REGEX", "Expected reply to the matching --command (check_smtp's -R; repeatable): WARNING otherwise.", "", "R", kSection, {}, true),
       opt("ignore-quit-failure", "", "check_smtp compatibility; a failed QUIT never fails the check anyway.", "", "q", kSection),
       opt("certificate-days", "WARN[,CRIT]", "check_smtp compatibility: minimum days of certificate validity.", "", "D", kTlsSection),
-      opt("insecure", "", "Do not verify the server certificate and host name.", "", "", kTlsSection),
-      opt("cafile", "FILE", "CA certificates (PEM) to verify the server with, instead of the system store.", "", "", kTlsSection),
-      opt("capath", "DIR", "Hashed directory of CA certificates.", "", "", kTlsSection),
-      opt("tls-servername", "NAME", "Name to send as SNI and to verify the certificate against (default: --hostname).", "", "", kTlsSection),
-      opt("ssl-cert-file", "FILE", "Client certificate (PEM).", "", "", kTlsSection),
-      opt("ssl-key-file", "FILE", "Client certificate key (PEM; default: in --ssl-cert-file).", "", "", kTlsSection),
-      opt("ssl-key-password", "PASSWORD", "Password of the client key (or --ssl-key-password-file, or CHECK_MAIL_SSL_KEY_PASSWORD).", "", "", kTlsSection),
-      opt("ssl-key-password-file", "FILE", "Read the client key password from this file.", "", "", kTlsSection),
-      opt("ssl-cipher-suite", "LIST", "OpenSSL cipher list (TLS 1.2 and older).", "", "", kTlsSection),
-      opt("tls-min-version", "VERSION", "Oldest TLS version accepted: 1.0, 1.1, 1.2 or 1.3.", "1.2", "", kTlsSection),
+      shared("insecure"),
+      shared("cafile"),
+      shared("capath"),
+      shared("tls-servername"),
+      shared("ssl-cert-file"),
+      shared("ssl-key-file"),
+      shared("ssl-key-password"),
+      shared("ssl-key-password-file"),
+      shared("ssl-cipher-suite"),
+      shared("tls-min-version"),
       opt("email", "ADDRESS", "Recipient of a real test message (repeatable). Without it: banner, EHLO, STARTTLS, AUTH, QUIT only.", "", "", kMessageSection, {}, true),
       opt("originator", "ADDRESS", "Envelope sender and From of the test message (default: SMTP-Monitor@<this host>).", "", "f", kMessageSection, {"from"}),
       opt("subject", "TEXT", "Subject of the test message.", "SMTP Monitor Test Message", "", kMessageSection),
@@ -73,33 +82,9 @@ std::vector<cli::OptionSpec> options() {
   };
 }
 
-Counter figure(std::string label, std::string nlabel, std::string key, std::string output_template,
-               std::string unit = "s", std::string perf_template = "%.6f") {
-  Counter counter;
-  counter.label = std::move(label);
-  counter.nlabel = std::move(nlabel);
-  counter.key = std::move(key);
-  counter.output_template = std::move(output_template);
-  counter.unit = std::move(unit);
-  counter.perfdata_template = std::move(perf_template);
-  counter.min = "0";
-  counter.display_ok = false;
-  return counter;
-}
-
 std::vector<CounterGroup> counters() {
-  CounterGroup group;
-  group.kind = CounterGroup::Kind::Global;
-  group.name = "smtp";
-  group.prefix = [](const std::string&, const output::Values& values) {
-    auto it = values.find("summary");
-    return it == values.end() ? std::string() : it->second.as_text() + ": ";
-  };
-  Counter status;
-  status.kind = Counter::Kind::Status;
-  status.label = "status";
-  status.key = "message";
-  status.variables = {"code", "enhanced", "phase", "message", "error"};
+  CounterGroup group = mail::summary_group("smtp");
+  Counter status = mail::status_counter({"code", "enhanced", "phase", "message", "error"});
   // 4xx is a temporary refusal (greylisting, a full queue): WARNING. 5xx, and 421 (RFC 5321:
   // "service not available, closing transmission channel", e.g. a missing client certificate),
   // mean the service cannot be used: CRITICAL, as is any failure without a reply (timeout,
@@ -107,29 +92,28 @@ std::vector<CounterGroup> counters() {
   // match -e/--expect-banner/-R is WARNING, as in check_smtp.
   status.default_warning = "%{code} =~ /^4/ || %{error} =~ /^unexpected_/";
   status.default_critical = "%{code} =~ /^5/ || %{code} == 421 || (%{error} ne \"\" && %{error} !~ /^unexpected_/)";
-  status.output = [](const output::Values& values) { return values.at("message").as_text(); };
 
-  Counter total = figure("total-time", "smtp.total.time.seconds", "total", "total time %.3fs");
+  Counter total = mail::figure("total-time", "smtp.total.time.seconds", "total", "total time %.3fs");
   total.display_ok = true;
   total.short_warning = "w";
   total.short_critical = "c";
-  Counter certificate = figure("certificate-expires-days", "smtp.certificate.expires.days", "certificate_days",
+  Counter certificate = mail::figure("certificate-expires-days", "smtp.certificate.expires.days", "certificate_days",
                                "certificate expires in %d days", "", "%d");
   certificate.min = "";
-  Counter code = figure("reply-code", "smtp.reply.code", "code_value", "last reply code %d", "", "%d");
+  Counter code = mail::figure("reply-code", "smtp.reply.code", "code_value", "last reply code %d", "", "%d");
   group.counters = {
       status,
-      figure("lookup-time", "smtp.lookup.time.seconds", "lookup", "lookup time %.3fs"),
-      figure("connect-time", "smtp.connect.time.seconds", "connect", "connect time %.3fs"),
-      figure("tls-handshake-time", "smtp.tls.handshake.time.seconds", "tls_handshake", "TLS handshake time %.3fs"),
-      figure("banner-time", "smtp.banner.time.seconds", "banner", "banner time %.3fs"),
-      figure("ehlo-time", "smtp.ehlo.time.seconds", "ehlo", "EHLO time %.3fs"),
-      figure("auth-time", "smtp.auth.time.seconds", "auth", "auth time %.3fs"),
-      figure("response-time", "smtp.response.time.seconds", "response", "response time %.3fs"),
-      figure("upload-time", "smtp.upload.time.seconds", "upload", "upload time %.3fs"),
+      mail::figure("lookup-time", "smtp.lookup.time.seconds", "lookup", "lookup time %.3fs"),
+      mail::figure("connect-time", "smtp.connect.time.seconds", "connect", "connect time %.3fs"),
+      mail::figure("tls-handshake-time", "smtp.tls.handshake.time.seconds", "tls_handshake", "TLS handshake time %.3fs"),
+      mail::figure("banner-time", "smtp.banner.time.seconds", "banner", "banner time %.3fs"),
+      mail::figure("ehlo-time", "smtp.ehlo.time.seconds", "ehlo", "EHLO time %.3fs"),
+      mail::figure("auth-time", "smtp.auth.time.seconds", "auth", "auth time %.3fs"),
+      mail::figure("response-time", "smtp.response.time.seconds", "response", "response time %.3fs"),
+      mail::figure("upload-time", "smtp.upload.time.seconds", "upload", "upload time %.3fs"),
       total,
-      figure("bytes-transferred", "smtp.transferred.bytes", "bytes", "%d bytes transferred", "B", "%d"),
-      figure("bytes-per-second", "smtp.upload.bytespersecond", "bytes_per_second", "upload %.0f B/s", "B/s", "%.0f"),
+      mail::figure("bytes-transferred", "smtp.transferred.bytes", "bytes", "%d bytes transferred", "B", "%d"),
+      mail::figure("bytes-per-second", "smtp.upload.bytespersecond", "bytes_per_second", "upload %.0f B/s", "B/s", "%.0f"),
       code,
       certificate,
   };
@@ -157,79 +141,36 @@ void normalize(cli::Options& options) {
   if (options.flag("starttls")) options.set("security", {"starttls"});
 }
 
-std::string secret_from(const cli::Options& o, const std::string& option, const std::string& env,
-                        const std::string& what, output::Report& report) {
-  util::SecretSource source{o.get(option), o.given(option), o.get(option + "-file"), env};
-  try {
-    auto secret = util::resolve_secret(source, what);
-    if (!secret) return {};
-    for (const std::string& warning : secret->warnings) report.add_long(warning);
-    return secret->value;
-  } catch (const std::runtime_error& e) {
-    throw CheckError(e.what());
-  }
-}
-
-std::string local_host_name() {
-  char name[256] = {0};
-  if (::gethostname(name, sizeof name - 1) != 0 || !name[0]) return "localhost";
-  return name;
-}
-
 ts::SessionOptions session_options(ModeRun& run) {
   const cli::Options& o = run.options;
+  const mail::ConnectionSettings c =
+      mail::read_connection(o, mail::Protocol::smtp, mail::Scope::standalone, run.report);
   ts::SessionOptions s;
-  s.endpoint.host = o.get("hostname");
-  if (s.endpoint.host.empty()) throw CheckError("Need to specify --hostname option.");
-  if (o.flag("ipv4") && o.flag("ipv6")) throw CheckError("-4 and -6 exclude each other.");
-  s.endpoint.family = o.flag("ipv4") ? transport::AddressFamily::ipv4
-                      : o.flag("ipv6") ? transport::AddressFamily::ipv6 : transport::AddressFamily::any;
+  s.endpoint = c.endpoint;
+  s.security = mail::to_smtp_security(c.security);
+  s.tls = c.tls;
+  s.helo_name = o.get("helo-name").empty() ? mail::local_host_name() : o.get("helo-name");
 
-  std::string security = util::to_lower(o.get("security"));
-  if (security == "none") s.security = ts::Security::none;
-  else if (security == "ssl" || security == "tls") s.security = ts::Security::implicit_tls;
-  else if (security == "starttls") s.security = ts::Security::starttls;
-  else throw CheckError("Unknown value '" + o.get("security") + "' for --security (none, ssl or starttls).");
-
-  std::string port = o.get("port");
-  if (port.empty()) port = s.security == ts::Security::implicit_tls ? "465" : "25";
-  auto parsed_port = util::parse_integer(port, 1, 65535);
-  if (!parsed_port) throw CheckError("Wrong --port value '" + port + "' (1-65535).");
-  s.endpoint.port = static_cast<std::uint16_t>(*parsed_port);
-
-  s.tls.insecure = o.flag("insecure");
-  s.tls.ca_file = o.get("cafile");
-  s.tls.ca_path = o.get("capath");
-  s.tls.server_name = o.get("tls-servername");
-  s.tls.cert_file = o.get("ssl-cert-file");
-  s.tls.key_file = o.get("ssl-key-file");
-  s.tls.key_password = secret_from(o, "ssl-key-password", "CHECK_MAIL_SSL_KEY_PASSWORD", "client key password", run.report);
-  s.tls.ciphers = o.get("ssl-cipher-suite");
-  auto version = transport::parse_tls_version(o.get("tls-min-version"));
-  if (!version) throw CheckError("Unknown value '" + o.get("tls-min-version") + "' for --tls-min-version (1.0 to 1.3).");
-  s.tls.min_version = *version;
-  s.helo_name = o.get("helo-name").empty() ? local_host_name() : o.get("helo-name");
-
-  std::string auth = util::to_lower(o.get("auth-type"));
+  const std::string& auth = c.auth_type;
   if (auth == "none") s.auth = ts::AuthMethod::none;
   else if (auth == "auto") s.auth = ts::AuthMethod::automatic;
   else if (auth == "plain") s.auth = ts::AuthMethod::plain;
   else if (auth == "login") s.auth = ts::AuthMethod::login;
   else if (auth == "cram-md5") s.auth = ts::AuthMethod::cram_md5;
   else throw CheckError("Unknown value '" + o.get("auth-type") + "' for --auth-type (none, auto, plain, login, cram-md5).");
-  s.username = o.get("username");
-  s.password = secret_from(o, "password", "CHECK_MAIL_SMTP_PASSWORD", "SMTP password", run.report);
+  s.username = c.username;
+  s.password = c.password;
   s.shared_secret = o.get("shared-secret");
   if (s.auth != ts::AuthMethod::none && s.username.empty()) throw CheckError("--auth-type needs --username.");
   if (s.auth != ts::AuthMethod::none && s.password.empty() && s.shared_secret.empty())
     throw CheckError("--auth-type needs --password (or --password-file, or CHECK_MAIL_SMTP_PASSWORD).");
-  s.allow_plaintext_auth = o.flag("allow-plaintext-auth");
+  s.allow_plaintext_auth = c.allow_plaintext_auth;
 
   s.recipients = o.all("email");
   std::string originator = o.get("originator");
   if (originator.empty()) originator = "SMTP-Monitor";
   // The seed's default "SMTP-Monitor" is not an address: complete it with this host's name.
-  if (originator.find('@') == std::string::npos) originator += "@" + local_host_name();
+  if (originator.find('@') == std::string::npos) originator += "@" + mail::local_host_name();
   s.mail_from = originator;
   s.message.from = "SMTP Monitor <" + originator + ">";
   s.message.to = s.recipients;
@@ -316,21 +257,16 @@ void fill_values(const ts::SessionOptions& s, const ts::Result& r, int attempts,
   v["enhanced"] = Value::of(reply && reply->enhanced ? reply->enhanced->to_string() : std::string());
   if (reply) v["code_value"] = Value::of(static_cast<double>(reply->code));
 
-  auto put = [&](const char* key, const std::optional<double>& value) {
-    if (value) v[key] = Value::of(*value);
-  };
   const ts::Timings& t = r.timings;
-  put("lookup", t.dns);
-  put("connect", t.connect);
-  put("tls_handshake", t.tls_handshake);
-  put("banner", t.banner);
-  put("ehlo", t.ehlo);
-  put("auth", t.auth);
-  put("response", t.response);
-  put("upload", t.upload);
-  put("total", t.total);
+  mail::put_connection_timings(v, t);
+  mail::put_value(v, "banner", t.banner);
+  mail::put_value(v, "ehlo", t.ehlo);
+  mail::put_value(v, "auth", t.auth);
+  mail::put_value(v, "response", t.response);
+  mail::put_value(v, "upload", t.upload);
+  mail::put_value(v, "total", t.total);
   if (r.bytes_sent + r.bytes_received > 0) v["bytes"] = Value::of(static_cast<double>(r.bytes_sent + r.bytes_received));
-  put("bytes_per_second", r.upload_bytes_per_second);
+  mail::put_value(v, "bytes_per_second", r.upload_bytes_per_second);
   if (r.tls && r.tls->peer_certificate) v["certificate_days"] = Value::of(r.tls->peer_certificate->days_until_expiry);
 }
 
