@@ -4,24 +4,27 @@
 #
 #   1. sanitizer build  clang, -DCHECK_MAIL_SANITIZE=ON (ASan+UBSan, no recovery) and
 #                       -DCHECK_MAIL_FUZZ=ON, in its own directory ${SAN_BUILD_DIR:-build-asan}; one
-#                       build serves the sanitizer test runs and the fuzzers
+#                       build serves the sanitizer test runs and the fuzzers (warnings are not
+#                       errors here: the normal build checks them, with the project's compiler)
 #   2. unit tests       ctest -L unit in it (GoogleTest suites and the fuzz corpus replays)
 #   3. e2e tests        ctest -L e2e in it: the built binary is the sanitized one; LeakSanitizer
 #                       checks each check_mail run at its end (src/main.cpp)
 #   4. valgrind         tests/e2e/run_valgrind.py: SmarterMail and smtp cases once under memcheck,
 #                       with the normal build's binary (no errors, no definite/possible leaks)
-#   5. fuzzing          tests/fuzz/run.sh ${FUZZ_SECONDS:-20} (every target, fails on any finding)
+#   5. fuzzing          tests/fuzz/run.sh ${FUZZ_SECONDS:-12} (every target, fails on any finding)
 #   6. packages         packaging/check-packages.sh, if present
 #
 # Every step runs (a failed build skips what needs it); the timings and results are printed at
 # the end, and the exit status is non-zero if any step failed. Budget: about 15 minutes on 2 cores.
-#   SAN_BUILD_DIR, BUILD_DIR, FUZZ_SECONDS, CTEST_JOBS (default: nproc) override the defaults.
+#   SAN_BUILD_DIR, BUILD_DIR, FUZZ_SECONDS, CTEST_JOBS (default: nproc) override the defaults;
+#   CI_EXTRAS_SKIP="valgrind packages" leaves steps out (names: build unit e2e valgrind fuzz
+#   packages), for local runs: CI runs them all.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
 san_build=${SAN_BUILD_DIR:-build-asan}
 main_build=${BUILD_DIR:-build}
-fuzz_seconds=${FUZZ_SECONDS:-20}
+fuzz_seconds=${FUZZ_SECONDS:-12}
 jobs=${CTEST_JOBS:-$(nproc)}
 
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:symbolize=1
@@ -33,6 +36,8 @@ export CHECK_MAIL_SANITIZED=1
 results=()
 failed=0
 total_start=$(date +%s)
+
+wanted() { [[ " ${CI_EXTRAS_SKIP:-} " != *" $1 "* ]]; }
 
 # step NAME COMMAND...: runs it, times it, records the outcome.
 step() {
@@ -68,7 +73,7 @@ configure_and_build() {
     fi
   done
   CC=clang CXX=clang++ cmake -S . -B "$san_build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-    -DCHECK_MAIL_SANITIZE=ON -DCHECK_MAIL_FUZZ=ON -DCHECK_MAIL_WERROR=ON "${extra[@]}" >/dev/null &&
+    -DCHECK_MAIL_SANITIZE=ON -DCHECK_MAIL_FUZZ=ON -DCHECK_MAIL_WERROR=OFF "${extra[@]}" >/dev/null &&
     cmake --build "$san_build" -j"$(nproc)" && cmake --build "$san_build" --target check_mail_fuzzers -j"$(nproc)"
 }
 
@@ -84,27 +89,44 @@ fuzzing() {
   FUZZ_BUILD_DIR="$san_build" tests/fuzz/run.sh "$fuzz_seconds"
 }
 
-if step "sanitizer build" configure_and_build; then
-  step "unit (asan+ubsan)" ctest_label unit
-  step "e2e (asan+ubsan)" ctest_label e2e
-else
-  skip "unit (asan+ubsan)" "no build"
-  skip "e2e (asan+ubsan)" "no build"
-fi
+left_out() { results+=("$(printf '%-18s %5s   %s' "$1" "-" "left out (CI_EXTRAS_SKIP)")"); }
 
-if [[ -x $main_build/src/check_mail ]]; then
+built=0
+if ! wanted build; then
+  left_out "sanitizer build"
+  [[ -f $san_build/build.ninja ]] && built=1
+elif step "sanitizer build" configure_and_build; then
+  built=1
+fi
+for label in unit e2e; do
+  if ! wanted $label; then
+    left_out "$label (asan+ubsan)"
+  elif ((built)); then
+    step "$label (asan+ubsan)" ctest_label $label
+  else
+    skip "$label (asan+ubsan)" "no build"
+  fi
+done
+
+if ! wanted valgrind; then
+  left_out "valgrind e2e"
+elif [[ -x $main_build/src/check_mail ]]; then
   step "valgrind e2e" valgrind_cases
 else
   skip "valgrind e2e" "no $main_build/src/check_mail: run scripts/run-tests.sh first"
 fi
 
-if [[ -x $san_build/tests/fuzz/fuzz_range ]]; then
+if ! wanted fuzz; then
+  left_out "fuzz"
+elif ((built)) && [[ -x $san_build/tests/fuzz/fuzz_range ]]; then
   step "fuzz ${fuzz_seconds}s/target" fuzzing
 else
   skip "fuzz" "no fuzz targets built"
 fi
 
-if [[ -x packaging/check-packages.sh ]]; then
+if ! wanted packages; then
+  left_out "packages"
+elif [[ -x packaging/check-packages.sh ]]; then
   step "packages" packaging/check-packages.sh
 else
   results+=("$(printf '%-18s %5s   %s' "packages" "-" "not run (no packaging/check-packages.sh)")")

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <climits>
+#include <cstdlib>
 #include <optional>
 #include <variant>
 
@@ -35,8 +36,10 @@ struct Scalar {
         while (i < t.size() && std::isdigit(static_cast<unsigned char>(t[i]))) ++i;
       }
     }
-    auto value = util::parse_number(t.substr(0, i));
-    return value.value_or(0.0);
+    // The prefix is a well-formed decimal number of any length ("1" and 400 zeros is 1e400, Inf
+    // as in Perl); util::parse_number's length limit is for option values, not for this.
+    std::string prefix(t.substr(0, i));
+    return std::strtod(prefix.c_str(), nullptr);
   }
 };
 Scalar boolean(bool b) { return Scalar{b ? "1" : ""}; }
