@@ -7,50 +7,65 @@ added, its output is passed through unchanged, and a JSON record per run goes to
 SECRET_PROBE_LOG (one line each): the command line, the exit code, and every secret of that
 command line found in its stdout or stderr.
 
-The secrets of a command line are what it gives check_mail to keep: the values of --password
-(-P, --authpass), --api-password, --shared-secret, --ssl-key-password, the password of a
---proxyurl, the first line of --password-file, --api-password-file and --ssl-key-password-file,
-the CHECK_MAIL_*_PASSWORD environment variables; and their SASL encodings (PLAIN's
-base64("\\0user\\0password"), LOGIN's base64(password)).
+The secrets of a command line are what it gives check_mail to keep: the values of every
+--[<leg>-]password, -P, --authpass, --api-password, --shared-secret, --ssl-key-password option,
+the password of a --proxyurl, the first line of every --[<leg>-]password-file, the
+CHECK_MAIL_*PASSWORD environment variables; and their SASL encodings (PLAIN's
+base64("\\0user\\0password") for every user name given, LOGIN's base64(password)).
 """
 
 import base64
 import json
 import os
+import re
 import subprocess
 import sys
 import urllib.parse
 
-VALUE_OPTIONS = {"--password": "secret", "-P": "secret", "--authpass": "secret", "--api-password": "secret",
-                 "--shared-secret": "secret", "--ssl-key-password": "secret", "--proxyurl": "proxy",
-                 "--password-file": "file", "--api-password-file": "file", "--ssl-key-password-file": "file",
-                 "--username": "user", "-U": "user", "--authuser": "user"}
-ENV_SECRETS = ("CHECK_MAIL_SMTP_PASSWORD", "CHECK_MAIL_API_PASSWORD", "CHECK_MAIL_SSL_KEY_PASSWORD")
+SECRET_OPTION = re.compile(r"^--(?:[a-z0-9]+-)*(?:password|authpass|shared-secret|api-password)$")
+FILE_OPTION = re.compile(r"^--(?:[a-z0-9]+-)*password-file$")
+USER_OPTION = re.compile(r"^--(?:[a-z0-9]+-)*(?:username|authuser|api-username)$")
+SHORT = {"-P": "secret", "-U": "user"}
+ENV_SECRET = re.compile(r"^CHECK_MAIL_\w*PASSWORD$")
 MIN_LENGTH = 4  # shorter values ("pw", "x") match by chance
 
 
+def kind_of(option):
+    if option in SHORT:
+        return SHORT[option]
+    if option == "--proxyurl":
+        return "proxy"
+    if FILE_OPTION.match(option):
+        return "file"
+    if SECRET_OPTION.match(option):
+        return "secret"
+    if USER_OPTION.match(option):
+        return "user"
+    return None
+
+
 def option_values(args):
-    """(option, value) for every option of VALUE_OPTIONS, in --name=value, --name value and -Xvalue form."""
+    """(kind, value) for every option that carries a secret, a user name or a proxy URL, in
+    --name=value, --name value and -Xvalue form."""
     found = []
     i = 0
     while i < len(args):
         arg = args[i]
         name, eq, value = arg.partition("=")
-        if eq and name in VALUE_OPTIONS:
-            found.append((name, value))
-        elif arg in VALUE_OPTIONS and i + 1 < len(args):
-            found.append((arg, args[i + 1]))
+        if eq and name.startswith("--") and kind_of(name):
+            found.append((kind_of(name), value))
+        elif kind_of(arg) and i + 1 < len(args):
+            found.append((kind_of(arg), args[i + 1]))
             i += 1
-        elif len(arg) > 2 and arg[:2] in ("-P", "-U") and not arg.startswith("--"):
-            found.append((arg[:2], arg[2:]))
+        elif len(arg) > 2 and arg[:2] in SHORT:
+            found.append((SHORT[arg[:2]], arg[2:]))
         i += 1
     return found
 
 
 def secrets_of(args, env):
     secrets, users = set(), [""]
-    for option, value in option_values(args):
-        kind = VALUE_OPTIONS[option]
+    for kind, value in option_values(args):
         if kind == "secret":
             secrets.add(value)
         elif kind == "user":
@@ -65,9 +80,9 @@ def secrets_of(args, env):
                     secrets.add(f.read(65536).split(b"\n", 1)[0].rstrip(b"\r").decode("utf-8", "replace"))
             except OSError:
                 pass
-    for name in ENV_SECRETS:
-        if env.get(name):
-            secrets.add(env[name])
+    for name, value in env.items():
+        if ENV_SECRET.match(name) and value:
+            secrets.add(value)
     secrets = {s for s in secrets if len(s) >= MIN_LENGTH}
     encoded = set()
     for secret in secrets:

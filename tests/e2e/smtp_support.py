@@ -167,7 +167,9 @@ def free_port_base():
     """A port base whose eight mail stack ports are all free on 127.0.0.1."""
     rng = random.Random(os.getpid() ^ int(time.time()))
     for _ in range(200):
-        base = rng.randrange(21000, 60000, 1000) + rng.randrange(0, 9) * 10
+        # Below Linux's ephemeral range (32768+), so no outgoing connection can take a port
+        # between this check and the daemons' bind.
+        base = rng.randrange(10000, 32000, 1000) + rng.randrange(0, 9) * 10
         if _ports_free(base):
             return base
     raise AssertionError("no free port base for the mail stack")

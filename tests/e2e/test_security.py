@@ -8,9 +8,10 @@
   token and refresh token the simulator issued.
 - The same for password sources (file, environment), failing logins, a --proxyurl with
   credentials, and command lines where the password lands where it should not.
-- Every smtp test (test_smtp.py, test_smtp_faults.py) runs once more through secret_probe.py,
-  which adds --verbose and --debug to each command line and looks for that command line's
-  passwords and their SASL encodings in its output.
+- Every smtp, imap, pop3 and roundtrip test (test_smtp.py, test_smtp_faults.py,
+  test_imap_pop3.py) runs once more through secret_probe.py, which adds --verbose and --debug to
+  each command line and looks for that command line's passwords and their SASL encodings in its
+  output.
 - A password file readable by others gives a warning line in the long output (both modes).
 """
 
@@ -147,20 +148,22 @@ class SmarterMailSecretTests(unittest.TestCase):
         self.assert_no_leak()
 
 
-class SmtpSecretTests(unittest.TestCase):
-    """Every smtp end-to-end test once more, through secret_probe.py (--verbose --debug added)."""
+class MailProtocolSecretTests(unittest.TestCase):
+    """Every smtp (and imap/pop3/roundtrip) end-to-end test once more, through secret_probe.py
+    (--verbose --debug added to each command line)."""
 
-    def test_smtp_tests_through_the_probe(self):
+    def test_mail_protocol_tests_through_the_probe(self):
         binary = support.require_check_mail()
         tmp = tempfile.mkdtemp(prefix="cm-probe-")
         self.addCleanup(shutil.rmtree, tmp, ignore_errors=True)
         log = os.path.join(tmp, "probe.jsonl")
         env = dict(os.environ, CHECK_MAIL_BIN=PROBE, SECRET_PROBE_BIN=binary, SECRET_PROBE_LOG=log,
                    PYTHONDONTWRITEBYTECODE="1")
-        modules = [m for m in ("test_smtp_faults", "test_smtp") if os.path.exists(os.path.join(HERE, m + ".py"))]
+        modules = [m for m in ("test_smtp_faults", "test_smtp", "test_imap_pop3")
+                   if os.path.exists(os.path.join(HERE, m + ".py"))]
         self.assertTrue(modules, "no smtp test files to run")
         proc = subprocess.run([sys.executable, "-m", "unittest", *modules], cwd=HERE, env=env,
-                              capture_output=True, text=True, timeout=900, stdin=subprocess.DEVNULL)
+                              capture_output=True, text=True, timeout=1200, stdin=subprocess.DEVNULL)
         with open(log) if os.path.exists(log) else open(os.devnull) as f:
             records = [json.loads(line) for line in f]
         # Their own assertions may fail with the extra long output: only what leaked counts here.
