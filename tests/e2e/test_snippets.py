@@ -14,16 +14,14 @@ Nothing is skipped: a missing binary, snippet, mode, server or permission is a f
 """
 
 import os
-import random
 import re
 import shlex
 import shutil
-import socket
 import subprocess
 import tempfile
-import time
 import unittest
 
+import smtp_support
 import support
 
 CONFIG = os.path.join(support.REPO, "packaging", "config")
@@ -359,16 +357,6 @@ class IcingaCommand:
 
 # ------------------------------------------------------------------ the mail stack
 
-def ports_free(base):
-    for offset in (25, 110, 143, 465, 466, 587, 993, 995):
-        with socket.socket() as s:
-            try:
-                s.bind(("127.0.0.1", base + offset))
-            except OSError:
-                return False
-    return True
-
-
 class MailStack:
     """tests/servers/mailstack/mailstack.sh on a free port base in a fresh temporary directory."""
 
@@ -380,13 +368,7 @@ class MailStack:
         self.tmp = tempfile.mkdtemp(prefix="cm-snip-", dir="/tmp")
         os.chmod(self.tmp, 0o755)
         self.dir = os.path.join(self.tmp, "stack")
-        rng = random.Random(os.getpid() ^ int(time.time()))
-        for _ in range(200):
-            self.base = rng.randrange(21000, 60000, 1000) + rng.randrange(0, 9) * 10 + 5
-            if ports_free(self.base):
-                break
-        else:
-            raise AssertionError("no free port base for the mail stack")
+        self.base = smtp_support.free_port_base()
         self.env = {}
 
     def script(self, command):
