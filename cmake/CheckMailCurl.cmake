@@ -140,7 +140,7 @@ set_target_properties(check_mail_libcurl_static PROPERTIES
   IMPORTED_LOCATION "${_curl_library}"
   INTERFACE_INCLUDE_DIRECTORIES "${_curl_src}/include"
   INTERFACE_COMPILE_DEFINITIONS CURL_STATICLIB
-  INTERFACE_LINK_LIBRARIES "OpenSSL::SSL;OpenSSL::Crypto;Threads::Threads")
+  INTERFACE_LINK_LIBRARIES "check_mail_openssl;Threads::Threads")
 add_dependencies(check_mail_libcurl_static check_mail_curl_build)
 
 target_link_libraries(check_mail_curl INTERFACE check_mail_libcurl_static)

@@ -61,6 +61,11 @@ for soname in $(objdump -p "$build/src/check_mail" | awk '$1 == "NEEDED" {print 
   grep -qw "$package" <<<"$depends" || fail "Depends lacks $package (for $soname): $depends"
 done
 
+# OpenSSL is bound on first use (no DT_NEEDED), so it must be declared by hand.
+if ! objdump -p "$build/src/check_mail" | grep -q 'NEEDED *libssl'; then
+  grep -q 'libssl3' <<<"$depends" || fail "Depends lacks libssl3 (bound on first use): $depends"
+fi
+
 step "dpkg-deb -c $deb"
 contents=$(dpkg-deb -c "$deb")
 echo "$contents"

@@ -50,7 +50,10 @@ grep -q '/LICENSE$' <<<"$listing" || fail "no LICENSE in the package"
 link=$(rpm -qp --qf '[%{FILENAMES} -> %{FILELINKTOS}\n]' "$rpm_file" | grep '^/usr/lib/centreon/plugins/check_mail ')
 echo "$link"
 [[ "$link" == *"-> ../../../${libdir#/usr/}/nagios/plugins/check_mail" ]] || fail "Centreon link: $link"
-rpm -qp --requires "$rpm_file" | grep -qx 'libcurl.so.4()(64bit)' || fail "no Requires on libcurl.so.4()(64bit)"
+requires=$(rpm -qp --requires "$rpm_file")
+for soname in libcurl.so.4 libssl.so.3 libcrypto.so.3; do  # all three loaded on first use
+  grep -qx "$soname()(64bit)" <<<"$requires" || fail "no Requires on $soname()(64bit)"
+done
 
 step "rpmlint"
 # Errors that are not the package's, each allowed by a pattern on rpmlint's message:

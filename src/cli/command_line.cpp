@@ -61,26 +61,6 @@ void reject_unknown_options(const std::vector<std::string>& args, const std::vec
   }
 }
 
-// Whether a command line token may name this option: "--name", "--name=...", an alias, or a
-// short-option token holding one of its letters (a superset: "-4S" names both -4 and -S).
-bool may_be_named(const OptionSpec& spec, const std::vector<std::string>& args) {
-  auto long_match = [](const std::string& arg, const std::string& name) {
-    return arg.size() >= name.size() + 2 && arg.compare(2, name.size(), name) == 0 &&
-           (arg.size() == name.size() + 2 || arg[name.size() + 2] == '=');
-  };
-  for (const std::string& arg : args) {
-    if (arg.size() < 2 || arg[0] != '-') continue;
-    if (arg[1] == '-') {
-      if (long_match(arg, spec.name)) return true;
-      for (const std::string& alias : spec.aliases)
-        if (long_match(arg, alias)) return true;
-    } else if (!spec.short_names.empty() && arg.find_first_of(spec.short_names, 1) != std::string::npos) {
-      return true;
-    }
-  }
-  return false;
-}
-
 Options parse(const std::vector<std::string>& args, const std::vector<OptionSpec>& specs) {
   reject_unknown_options(args, specs);
   CLI::App app{"check_mail"};
@@ -185,15 +165,14 @@ Outcome run_mode(const modes::ModeDefinition& mode, const std::vector<std::strin
   render.mode_name = std::string(mode.name);
   output::Report report;
   try {
-    std::vector<OptionSpec> specs = mode_option_specs(mode);
-    Options options = parse(args, specs);
+    std::vector<output::CounterGroup> groups = mode.counters();
+    Options options = parse(args, command_line_option_specs(mode, groups, args));
     render = render_options(options, std::string(mode.name));
     if (options.flag("help")) return usage_outcome(mode_help(mode));
     double timeout = timeout_seconds(options, mode);
     if (arm_watchdog) arm_watchdog(timeout);
 
     if (mode.normalize) mode.normalize(options);
-    std::vector<output::CounterGroup> groups = mode.counters();
     output::CounterSettings settings;
     auto precision = util::parse_integer(options.get("float-precision"), 0, 20);
     if (!precision) throw UsageError{"Wrong --float-precision value '" + options.get("float-precision") + "'."};

@@ -36,10 +36,19 @@ std::vector<OptionSpec> output_option_specs() {
   };
 }
 
-std::vector<OptionSpec> threshold_option_specs(const modes::ModeDefinition& mode) {
+std::string status_help(const std::string& level, const output::Counter& counter) {
+  std::string joined;
+  for (const auto& variable : counter.variables) joined += (joined.empty() ? "" : "}, %{") + variable;
+  return level + " state when this expression holds; variables: %{" + joined + "}.";
+}
+
+// Three options per counter (warning, critical, unknown). With `args`, only those the command
+// line may name: they are most of a mode's declarations, and only --help needs them all.
+std::vector<OptionSpec> threshold_option_specs(const std::vector<output::CounterGroup>& groups,
+                                               const std::vector<std::string>* args) {
   const std::string section = "Thresholds";
   std::vector<OptionSpec> specs;
-  for (const output::CounterGroup& group : mode.counters()) {
+  for (const output::CounterGroup& group : groups) {
     for (const output::Counter& counter : group.counters) {
       output::ThresholdNames names = output::threshold_names(group, counter);
       for (std::string level : {"warning", "critical", "unknown"}) {
@@ -47,14 +56,11 @@ std::vector<OptionSpec> threshold_option_specs(const modes::ModeDefinition& mode
         spec.name = level + "-" + names.primary;
         if (names.alias) spec.aliases.push_back(level + "-" + *names.alias);
         spec.short_names = level == "warning" ? counter.short_warning : level == "critical" ? counter.short_critical : "";
+        if (args && !may_be_named(spec, *args)) continue;
         spec.section = section;
         if (counter.kind == output::Counter::Kind::Status) {
           spec.value_name = "EXPRESSION";
-          spec.help = level + " state when this expression holds; variables: %{" + [&] {
-            std::string joined;
-            for (const auto& v : counter.variables) joined += (joined.empty() ? "" : "}, %{") + v;
-            return joined;
-          }() + "}.";
+          spec.help = status_help(level, counter);
           spec.default_value = level == "warning"    ? counter.default_warning
                                : level == "critical" ? counter.default_critical
                                                      : counter.default_unknown;
@@ -69,17 +75,47 @@ std::vector<OptionSpec> threshold_option_specs(const modes::ModeDefinition& mode
   return specs;
 }
 
-}  // namespace
-
-std::vector<OptionSpec> mode_option_specs(const modes::ModeDefinition& mode) {
+std::vector<OptionSpec> collect_option_specs(const modes::ModeDefinition& mode,
+                                             const std::vector<output::CounterGroup>& groups,
+                                             const std::vector<std::string>* args) {
   std::vector<OptionSpec> specs = global_option_specs();
   auto append = [&specs](std::vector<OptionSpec> part) {
     specs.insert(specs.end(), std::make_move_iterator(part.begin()), std::make_move_iterator(part.end()));
   };
   append(mode.options());
-  append(threshold_option_specs(mode));
+  append(threshold_option_specs(groups, args));
   append(output_option_specs());
   return specs;
+}
+
+}  // namespace
+
+bool may_be_named(const OptionSpec& spec, const std::vector<std::string>& args) {
+  auto long_match = [](const std::string& arg, const std::string& name) {
+    return arg.size() >= name.size() + 2 && arg.compare(2, name.size(), name) == 0 &&
+           (arg.size() == name.size() + 2 || arg[name.size() + 2] == '=');
+  };
+  for (const std::string& arg : args) {
+    if (arg.size() < 2 || arg[0] != '-') continue;
+    if (arg[1] == '-') {
+      if (long_match(arg, spec.name)) return true;
+      for (const std::string& alias : spec.aliases)
+        if (long_match(arg, alias)) return true;
+    } else if (!spec.short_names.empty() && arg.find_first_of(spec.short_names, 1) != std::string::npos) {
+      return true;
+    }
+  }
+  return false;
+}
+
+std::vector<OptionSpec> mode_option_specs(const modes::ModeDefinition& mode) {
+  return collect_option_specs(mode, mode.counters(), nullptr);
+}
+
+std::vector<OptionSpec> command_line_option_specs(const modes::ModeDefinition& mode,
+                                                  const std::vector<output::CounterGroup>& groups,
+                                                  const std::vector<std::string>& args) {
+  return collect_option_specs(mode, groups, &args);
 }
 
 }  // namespace check_mail::cli

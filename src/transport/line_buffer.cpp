@@ -47,26 +47,29 @@ std::string LineBuffer::take_bytes(std::size_t n) {
 
 std::span<char> LineBuffer::prepare(std::size_t chunk) {
   compact();
-  committed_ = data_.size();
-  data_.resize(committed_ + chunk);
+  // data_ only ever grows: its bytes past end_ are scratch, so a receive does not pay for
+  // zero-filling a fresh chunk each time.
+  if (data_.size() < end_ + chunk) data_.resize(end_ + chunk);
   high_water_ = std::max(high_water_, data_.capacity());
-  return {data_.data() + committed_, chunk};
+  prepared_ = chunk;
+  return {data_.data() + end_, chunk};
 }
 
 void LineBuffer::commit(std::size_t received) {
-  data_.resize(committed_ + std::min(received, data_.size() - committed_));
+  end_ += std::min(received, prepared_);
+  prepared_ = 0;
 }
 
 void LineBuffer::compact() {
   if (begin_ == 0) return;
-  if (begin_ == data_.size()) {
-    data_.clear();
-    begin_ = 0;
+  if (begin_ == end_) {
+    begin_ = end_ = 0;
     return;
   }
   // Move the tail down only when the dead prefix dominates, keeping this amortised O(1).
-  if (begin_ >= data_.size() / 2) {
-    data_.erase(0, begin_);
+  if (begin_ >= end_ / 2) {
+    std::memmove(data_.data(), data_.data() + begin_, end_ - begin_);
+    end_ -= begin_;
     begin_ = 0;
   }
 }

@@ -20,6 +20,14 @@ Outcome run_check(const std::vector<std::string>& args, void (*arm_watchdog)(dou
 // The options a mode accepts, in help order: global, mode, thresholds, output.
 std::vector<OptionSpec> mode_option_specs(const modes::ModeDefinition& mode);
 std::vector<OptionSpec> global_option_specs();
+// The same without the threshold options the command line does not name (see may_be_named):
+// what parsing needs, without building help texts for ~100 options on every run.
+std::vector<OptionSpec> command_line_option_specs(const modes::ModeDefinition& mode,
+                                                  const std::vector<output::CounterGroup>& groups,
+                                                  const std::vector<std::string>& args);
+// Whether a command line token may name this option: "--name", "--name=...", an alias, or a
+// short-option token holding one of its letters (a superset: "-4S" names both -4 and -S).
+bool may_be_named(const OptionSpec& spec, const std::vector<std::string>& args);
 
 // Help texts (also the source of the man page).
 std::string global_help();

@@ -26,7 +26,7 @@ public:
   void commit(std::size_t received);
 
   // Bytes received but not yet taken.
-  [[nodiscard]] std::size_t size() const noexcept { return data_.size() - begin_; }
+  [[nodiscard]] std::size_t size() const noexcept { return end_ - begin_; }
   // Largest amount of storage the buffer ever held (to verify the memory bound).
   [[nodiscard]] std::size_t high_water() const noexcept { return high_water_; }
   [[nodiscard]] std::size_t max_line() const noexcept { return max_line_; }
@@ -37,10 +37,11 @@ private:
   void compact();
 
   std::size_t max_line_;
-  std::string data_;
+  std::string data_;          // storage; bytes [begin_, end_) are received and not yet taken
   std::size_t begin_ = 0;     // first unconsumed byte
+  std::size_t end_ = 0;       // one past the last received byte
   std::size_t scanned_ = 0;   // bytes after begin_ already known to hold no '\n'
-  std::size_t committed_ = 0; // data_ size before prepare() grew it
+  std::size_t prepared_ = 0;  // room handed out by the last prepare()
   std::size_t high_water_ = 0;
 };
 
