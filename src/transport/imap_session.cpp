@@ -13,53 +13,29 @@ namespace check_mail::transport::imap {
 using mailbox::Phase;
 using mailbox::detail::seconds_since;
 
-Session::Session(const mailbox::Options& options, const Deadline& deadline) : options_(options), deadline_(deadline) {
-  result_.transcript = Transcript(deadline.start());
-}
-
 mailbox::Result run_imap_check(const mailbox::Options& options, const Deadline& deadline) {
   return Session(options, deadline).run();
 }
 
-mailbox::Result Session::run() noexcept {
-  const auto start = Deadline::Clock::now();
-  try {
-    try {
-      check_options();
-      connect();
-      read_greeting();
-      if (!capabilities_known_) capability();
-      if (options_.security == mailbox::Security::starttls) starttls();
-      login();
-      open_mailbox();
-      if (!options_.search.empty()) search();
-      if (result_.found && options_.delete_found) remove();
-      logout();
-      phase_ = Phase::done;
-    } catch (const TransportError& error) {
-      mailbox::Failure failure = mailbox::detail::transport_failure(phase_, error);
-      if (error.kind() == ErrorKind::rejected && refusal_) {
-        failure.response = refusal_->summary();
-        failure.response_code = refusal_->code;
-      }
-      result_.failure = std::move(failure);
-      const bool bye = refusal_ && refusal_->condition == StatusResponse::Condition::bye;
-      if (mailbox::detail::still_in_step(error) && protocol_ && !bye) logout();
-    }
-  } catch (...) {
-    result_.failure = mailbox::detail::internal_failure(phase_);
-  }
-  SecureConnectionSetup(connection_, protocol_, result_, phase_).close(start);
-  return std::move(result_);
+void Session::dialogue() {
+  read_greeting();
+  if (!capabilities_known_) capability();
+  if (options_.security == mailbox::Security::starttls) starttls();
+  login();
+  open_mailbox();
+  if (!options_.search.empty()) search();
+  if (result_.found && options_.delete_found) remove();
+  logout();
 }
 
-void Session::check_options() const { mailbox::detail::check_login_options(options_); }
+void Session::describe_refusal(mailbox::Failure& failure) const {
+  if (!refusal_) return;
+  failure.response = refusal_->summary();
+  failure.response_code = refusal_->code;
+}
 
-void Session::connect() {
-  const bool implicit_tls = options_.security == mailbox::Security::implicit_tls;
-  SecureConnectionSetup(connection_, protocol_, result_, phase_)
-      .open(options_.endpoint, deadline_, options_.max_line, options_.record_transcript ? &result_.transcript : nullptr,
-            implicit_tls ? &options_.tls : nullptr);
+bool Session::may_say_goodbye() const {
+  return !(refusal_ && refusal_->condition == StatusResponse::Condition::bye);
 }
 
 std::string Session::next_tag() {

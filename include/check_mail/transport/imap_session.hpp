@@ -16,21 +16,17 @@
 #include "check_mail/transport/imap_response.hpp"
 #include "check_mail/transport/line_protocol.hpp"
 #include "check_mail/transport/mailbox.hpp"
+#include "check_mail/transport/mailbox_session.hpp"
 
 namespace check_mail::transport::imap {
 
-class Session {
+// run() (mailbox::Session) sends LOGOUT after a refusal, except after the server's BYE.
+class Session : public mailbox::Session {
  public:
-  // options and deadline must outlive the session.
-  Session(const mailbox::Options& options, const Deadline& deadline);
+  using mailbox::Session::Session;
 
-  // The whole dialogue (call once). After a refusal the connection is still in step, so LOGOUT
-  // is sent; after transport failures it is not. Never throws.
-  mailbox::Result run() noexcept;
-
-  // Individual steps, in dialogue order; each throws TransportError.
-  void check_options() const;                          // config errors, e.g. credentials without TLS
-  void connect();                                      // DNS + TCP (+ implicit TLS)
+  // Individual steps after check_options() and connect(), in dialogue order; each throws
+  // TransportError.
   void read_greeting();                                // * OK / * PREAUTH (capabilities from its response code)
   void capability();                                   // CAPABILITY
   void starttls();                                     // STARTTLS, handshake, CAPABILITY again
@@ -41,9 +37,13 @@ class Session {
   void remove();                                       // UID STORE +FLAGS.SILENT (\Deleted), UID EXPUNGE (or EXPUNGE)
   void logout();                                       // LOGOUT (errors recorded, not thrown)
 
-  [[nodiscard]] const mailbox::Result& result() const noexcept { return result_; }
 
  private:
+  void dialogue() override;
+  void describe_refusal(mailbox::Failure& failure) const override;
+  [[nodiscard]] bool may_say_goodbye() const override;
+  void goodbye() override { logout(); }
+
   // One argument of a command: sent as is (atoms, lists), or as an IMAP string (quoted, or a
   // literal when it has 8-bit bytes); secret ones show as "<redacted>" in the transcript.
   struct Argument {
@@ -73,12 +73,6 @@ class Session {
   void authenticate_plain();
   void authenticate_cram_md5();
 
-  const mailbox::Options& options_;
-  const Deadline& deadline_;
-  mailbox::Result result_;
-  mailbox::Phase phase_ = mailbox::Phase::dns;
-  std::optional<Connection> connection_;
-  std::optional<LineProtocol> protocol_;
   Capabilities capabilities_;
   bool capabilities_known_ = false;
   bool preauthenticated_ = false;

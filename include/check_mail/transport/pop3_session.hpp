@@ -13,22 +13,18 @@
 
 #include "check_mail/transport/line_protocol.hpp"
 #include "check_mail/transport/mailbox.hpp"
+#include "check_mail/transport/mailbox_session.hpp"
 #include "check_mail/transport/pop3_reply.hpp"
 
 namespace check_mail::transport::pop3 {
 
-class Session {
+// run() (mailbox::Session) still sends QUIT after a refusal.
+class Session : public mailbox::Session {
  public:
-  // options and deadline must outlive the session.
-  Session(const mailbox::Options& options, const Deadline& deadline);
+  using mailbox::Session::Session;
 
-  // The whole dialogue (call once). After a refusal QUIT is still sent; after transport
-  // failures it is not. Never throws.
-  mailbox::Result run() noexcept;
-
-  // Individual steps, in dialogue order; each throws TransportError.
-  void check_options() const;
-  void connect();        // DNS + TCP (+ implicit TLS)
+  // Individual steps after check_options() and connect(), in dialogue order; each throws
+  // TransportError.
   void read_greeting();  // +OK
   void capability();     // CAPA (a server without it is answered with an empty list)
   void starttls();       // STLS, handshake, CAPA again
@@ -38,9 +34,12 @@ class Session {
   void remove();         // DELE of the message found
   void quit();           // QUIT; commits a DELE (errors recorded, not thrown)
 
-  [[nodiscard]] const mailbox::Result& result() const noexcept { return result_; }
 
  private:
+  void dialogue() override;
+  void describe_refusal(mailbox::Failure& failure) const override;
+  void goodbye() override { quit(); }
+
   Reply command(std::string_view line, bool multi_line = false, std::string_view display = {},
                 bool continuation_allowed = false);
   Reply read(bool multi_line, bool continuation_allowed = false);
@@ -51,12 +50,6 @@ class Session {
   void authenticate_plain();
   void authenticate_cram_md5();
 
-  const mailbox::Options& options_;
-  const Deadline& deadline_;
-  mailbox::Result result_;
-  mailbox::Phase phase_ = mailbox::Phase::dns;
-  std::optional<Connection> connection_;
-  std::optional<LineProtocol> protocol_;
   Capabilities capabilities_;
   bool capa_supported_ = false;
   bool delete_pending_ = false;   // DELE accepted; QUIT must still be
