@@ -14,11 +14,10 @@ top=$PWD
 build=${DEB_BUILD_DIR:-build-deb}
 case "$build" in /*) ;; *) build=$top/$build ;; esac
 
-fail() { echo "check-deb: FAIL: $*" >&2; exit 1; }
-step() { echo "check-deb: == $*" >&2; }
-for tool in cmake cpack dpkg-deb dpkg-shlibdeps man; do
-  command -v "$tool" >/dev/null || fail "$tool is missing (scripts/install-deps.sh installs what is needed)"
-done
+checker=check-deb
+# shellcheck source=packaging/check-common.sh
+source "$top/packaging/check-common.sh"
+require_tools "scripts/install-deps.sh installs what is needed" cmake cpack dpkg-deb dpkg-shlibdeps man
 
 # The static libcurl's source: take the unpacked tree of another build directory if there is
 # one (scripts/fetch-curl-source.sh checks its version and fetches only when it is not the wanted one).
@@ -38,8 +37,7 @@ cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCHECK_MAIL_T
 rm -f "$build"/packages/*.deb
 cmake --build "$build" --target deb
 
-version=$(sed -n 's/.*kVersion = "\([^"]*\)".*/\1/p' "$build/generated/check_mail/version.hpp")
-[[ -n "$version" ]] || fail "no version in $build/generated/check_mail/version.hpp"
+version=$(project_version "$build")
 deb=$build/packages/check-mail_${version}-1_$(dpkg --print-architecture).deb
 [[ -f "$deb" ]] || fail "no $deb"
 
@@ -85,23 +83,8 @@ step "unpack and run the packaged binary"
 unpacked=$(mktemp -d)
 trap 'rm -rf "$unpacked"' EXIT
 dpkg-deb -x "$deb" "$unpacked"
-plugin=$unpacked/usr/lib/nagios/plugins/check_mail
-file "$plugin" 2>/dev/null | grep -q 'not stripped' && fail "the packaged plugin is not stripped"
-set +e
-printed=$("$plugin" --version)
-status=$?
-via_link=$("$unpacked/usr/lib/centreon/plugins/check_mail" --version)
-set -e
-echo "$printed (exit $status)"
-[[ "$printed" == "check_mail $version" ]] || fail "packaged --version printed '$printed', want 'check_mail $version'"
-[[ "$via_link" == "$printed" ]] || fail "the Centreon link does not run the plugin: '$via_link'"
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-set +e
-reply=$("$plugin" --mode=spools --hostname=127.0.0.1 --proto=http --port="$port" --api-username=u \
-  --api-password=p --statefile-dir="$unpacked")
-set -e
-echo "$reply"
-[[ "$reply" == "UNKNOWN: Cannot connect to 127.0.0.1:$port: connection refused"* ]] || fail "spools: $reply"
-MANWIDTH=80 man -l "$unpacked/usr/share/man/man1/check_mail.1.gz" >/dev/null 2>&1 || fail "the packaged man page does not render"
+file "$unpacked/usr/lib/nagios/plugins/check_mail" 2>/dev/null | grep -q 'not stripped' \
+  && fail "the packaged plugin is not stripped"
+check_packaged_plugin "$unpacked" /usr/lib/nagios/plugins/check_mail "$version"
 
 step "OK: $(basename "$deb") ($(du -h "$deb" | cut -f1))"

@@ -16,19 +16,17 @@ top=$PWD
 build=${RPM_BUILD_DIR:-build-rpm}
 case "$build" in /*) ;; *) build=$top/$build ;; esac
 
-fail() { echo "check-rpm: FAIL: $*" >&2; exit 1; }
-step() { echo "check-rpm: == $*" >&2; }
-for tool in rpmbuild rpm rpmlint rpm2cpio cpio git cmake; do
-  command -v "$tool" >/dev/null || fail "$tool is missing (scripts/install-deps.sh installs rpm, rpmlint, cpio)"
-done
+checker=check-rpm
+# shellcheck source=packaging/check-common.sh
+source "$top/packaging/check-common.sh"
+require_tools "scripts/install-deps.sh installs rpm, rpmlint, cpio" rpmbuild rpm rpmlint rpm2cpio cpio git cmake man
 
 step "configure $build and build the RPM"
 cmake -S . -B "$build" -G Ninja -DCHECK_MAIL_CURL=dlopen -DCHECK_MAIL_TESTS=OFF >/dev/null
 rm -f "$build"/packages/*.rpm
 cmake --build "$build" --target rpm
 
-version=$(sed -n 's/.*kVersion = "\([^"]*\)".*/\1/p' "$build/generated/check_mail/version.hpp")
-[[ -n "$version" ]] || fail "no version in $build/generated/check_mail/version.hpp"
+version=$(project_version "$build")
 rpm_file=$(ls "$build"/packages/check_mail-"$version"-*.rpm 2>/dev/null | grep -v '\.src\.rpm$' | head -n 1)
 srpm_file=$(ls "$build"/packages/check_mail-"$version"-*.src.rpm 2>/dev/null | head -n 1)
 [[ -f "$rpm_file" ]] || fail "no binary RPM of version $version in $build/packages"
@@ -86,26 +84,9 @@ step "unpack and run the packaged binary"
 unpacked=$(mktemp -d)
 trap 'rm -rf "$unpacked"' EXIT
 (cd "$unpacked" && rpm2cpio "$rpm_file" | cpio -idm --quiet)
-plugin=$unpacked$libdir/nagios/plugins/check_mail
-[[ -x "$plugin" ]] || fail "no executable $plugin in the unpacked RPM"
-set +e
-printed=$("$plugin" --version)
-status=$?
-via_link=$("$unpacked/usr/lib/centreon/plugins/check_mail" --version)
-set -e
-echo "$printed (exit $status)"
-[[ "$printed" == "check_mail $version" ]] || fail "packaged --version printed '$printed', want 'check_mail $version'"
-[[ "$via_link" == "$printed" ]] || fail "the Centreon link does not run the plugin: '$via_link'"
-if ldd "$plugin" | grep -q libcurl; then fail "the RPM's check_mail links libcurl (it must dlopen it)"; fi
-# The SmarterMail modes dlopen() the system libcurl: against a closed port, a connection error
-# (not a loading error) shows that it was found and used.
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-set +e
-reply=$("$plugin" --mode=spools --hostname=127.0.0.1 --proto=http --port="$port" --api-username=u \
-  --api-password=p --statefile-dir="$unpacked")
-set -e
-echo "$reply"
-[[ "$reply" == "UNKNOWN: Cannot connect to 127.0.0.1:$port: connection refused"* ]] || fail "spools with the system libcurl: $reply"
-man -l "$unpacked/usr/share/man/man1/check_mail.1.gz" >/dev/null 2>&1 || fail "the packaged man page does not render"
+check_packaged_plugin "$unpacked" "$libdir/nagios/plugins/check_mail" "$version"
+if ldd "$unpacked$libdir/nagios/plugins/check_mail" | grep -q libcurl; then
+  fail "the RPM's check_mail links libcurl (it must dlopen it)"
+fi
 
 step "OK: $(basename "$rpm_file") ($(du -h "$rpm_file" | cut -f1)), $(basename "$srpm_file")"
