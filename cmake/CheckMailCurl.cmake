@@ -100,10 +100,12 @@ ExternalProject_Add(check_mail_curl_build
     -DUSE_MSH3:BOOL=OFF
     -DENABLE_WEBSOCKETS:BOOL=OFF
     # Like Debian's libcurl: CA bundle /etc/ssl/certs/ca-certificates.crt and CA path
-    # /etc/ssl/certs when present at build time (curl's auto-detection), else OpenSSL's default.
+    # /etc/ssl/certs when present at build time (curl's auto-detection). check_mail replaces
+    # both with the lazily read system store (src/transport/http.cpp), so no fallback to
+    # OpenSSL's eager default paths, which would read the whole bundle again.
     -DCURL_CA_BUNDLE:STRING=auto
     -DCURL_CA_PATH:STRING=auto
-    -DCURL_CA_FALLBACK:BOOL=ON
+    -DCURL_CA_FALLBACK:BOOL=OFF
     # Resolver: getaddrinfo in a thread (a timeout can interrupt it; no c-ares).
     -DENABLE_THREADED_RESOLVER:BOOL=ON
     -DENABLE_ARES:BOOL=OFF

@@ -279,6 +279,8 @@ ConnectionSettings read_connection(const cli::Options& options, Protocol protoco
   s.endpoint.port = static_cast<std::uint16_t>(*parsed_port);
 
   s.tls.insecure = r.flag("insecure");
+  // The would-be verdict of an insecure check is only shown in the long output.
+  s.tls.evaluate_when_insecure = options.flag("verbose") || options.flag("debug");
   s.tls.ca_file = r.get("cafile");
   s.tls.server_name = r.get("tls-servername");
   // Not per leg: one client identity and one trust store per check.

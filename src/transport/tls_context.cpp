@@ -139,8 +139,8 @@ ContextPtr make_client_context(const TlsOptions& options) {
     if (SSL_CTX_load_verify_locations(ctx, file, path) != 1) {
       config_error("cannot load CA certificates from '" + (file != nullptr ? options.ca_file : options.ca_path) + "'");
     }
-  } else {
-    load_system_trust_store(ctx);  // also when insecure: the would-be verdict is still reported
+  } else if (!options.insecure || options.evaluate_when_insecure) {
+    use_system_trust_store(ctx);  // also when insecure: the would-be verdict is still reported
   }
   // Verification still runs in insecure mode (its result is reported), it just does not abort.
   SSL_CTX_set_verify(ctx, options.insecure ? SSL_VERIFY_NONE : SSL_VERIFY_PEER, nullptr);

@@ -19,9 +19,6 @@ using ContextPtr = std::unique_ptr<SSL_CTX, CtxFree>;
 // mode, client certificate. Throws TransportError(config) naming the bad setting.
 [[nodiscard]] ContextPtr make_client_context(const TlsOptions& options);
 
-// Trusts the system CA store: hashed directory first, bundle file read only if needed.
-void load_system_trust_store(SSL_CTX* context);
-
 // Subject, issuer, validity and names of a certificate.
 [[nodiscard]] CertificateInfo describe_certificate(X509* certificate);
 

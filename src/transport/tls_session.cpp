@@ -133,6 +133,10 @@ TlsSession TlsSession::handshake(int fd, std::string_view host, const TlsOptions
     }
   }
   fill_info(ssl, session.info_);
+  if (options.insecure && !options.evaluate_when_insecure && options.ca_file.empty() && options.ca_path.empty() &&
+      options.ca_pem.empty()) {
+    session.info_.verify_message = "not evaluated (--insecure)";  // the store was never consulted
+  }
   session.info_.handshake_seconds = std::chrono::duration<double>(Deadline::Clock::now() - start).count();
   return session;
 }

@@ -44,16 +44,37 @@ bool borrow(const X509_OBJECT* found, X509_OBJECT* ret) {
   return false;
 }
 
+// The bundle file parsed once per process (parsing is the cost): an HTTPS check opens two
+// connections, login then request, each with its own context. nullptr if unreadable.
+X509_STORE* parsed_bundle(const std::string& path) {
+  static X509_STORE* const bundle = [&path]() -> X509_STORE* {
+    X509_STORE* parsed = X509_STORE_new();
+    X509_LOOKUP* file = parsed != nullptr ? X509_STORE_add_lookup(parsed, X509_LOOKUP_file()) : nullptr;
+    if (file == nullptr || X509_load_cert_crl_file(file, path.c_str(), X509_FILETYPE_PEM) <= 0) {
+      ERR_clear_error();
+      X509_STORE_free(parsed);
+      return nullptr;
+    }
+    return parsed;
+  }();
+  return bundle;
+}
+
 int lazy_get_by_subject(X509_LOOKUP* lookup, X509_LOOKUP_TYPE type, const X509_NAME* name, X509_OBJECT* ret) {
   LazyFile* state = state_of(lookup);
   X509_STORE* store = X509_LOOKUP_get_store(lookup);
   if (state == nullptr || store == nullptr) return 0;
   if (!state->loaded) {
     state->loaded = true;  // one attempt, whatever its outcome
-    if (X509_load_cert_crl_file(lookup, state->path.c_str(), X509_FILETYPE_PEM) <= 0) {
-      ERR_clear_error();
-      return 0;
+    X509_STORE* bundle = parsed_bundle(state->path);
+    if (bundle == nullptr) return 0;
+    const STACK_OF(X509_OBJECT)* objects = X509_STORE_get0_objects(bundle);
+    for (int i = 0; i < sk_X509_OBJECT_num(objects); ++i) {
+      const X509_OBJECT* object = sk_X509_OBJECT_value(objects, i);
+      if (X509* certificate = X509_OBJECT_get0_X509(object)) X509_STORE_add_cert(store, certificate);
+      else if (X509_CRL* crl = X509_OBJECT_get0_X509_CRL(object)) X509_STORE_add_crl(store, crl);
     }
+    ERR_clear_error();  // a certificate already in the store is not worth reporting
   }
   if (X509_STORE_lock(store) != 1) return 0;
   const X509_OBJECT* found =
@@ -83,7 +104,15 @@ std::string from_env_or(const char* variable, const char* fallback) {
 
 }  // namespace
 
-void load_system_trust_store(SSL_CTX* context) {
+}  // namespace check_mail::transport::tls_detail
+
+namespace check_mail::transport {
+
+using tls_detail::from_env_or;
+using tls_detail::lazy_file_method;
+using tls_detail::LazyFile;
+
+void use_system_trust_store(SSL_CTX* context) {
   X509_STORE* store = SSL_CTX_get_cert_store(context);
   const std::string dir = from_env_or(X509_get_default_cert_dir_env(), X509_get_default_cert_dir());
   const std::string file = from_env_or(X509_get_default_cert_file_env(), X509_get_default_cert_file());
@@ -104,4 +133,4 @@ void load_system_trust_store(SSL_CTX* context) {
   X509_LOOKUP_set_method_data(by_file, new LazyFile{file, false});
 }
 
-}  // namespace check_mail::transport::tls_detail
+}  // namespace check_mail::transport

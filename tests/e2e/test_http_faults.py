@@ -31,6 +31,7 @@ import unittest
 import cases
 import support
 from simctl import SIM
+from watched_trust_store import WatchedTrustStore
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 MAKE_CERTS = os.path.join(support.REPO, "tests", "servers", "certs", "make_certs.sh")
@@ -290,6 +291,32 @@ class FaultMatrix(unittest.TestCase):
                    target=support.Target("127.0.0.1", port, "https"))
 
     # -- certificates
+
+    def system_store_case(self, hashed, bundle, exit_code, summary):
+        """spools over HTTPS without --cafile, against a system store the test controls;
+        returns whether check_mail read the bundle file."""
+        target = support.Target("127.0.0.1", self.sim.https_port, "https")
+        with WatchedTrustStore(hashed=hashed, bundle=bundle) as store:
+            case = cases.Case("spools--normal", cases.SPOOLS, "normal")
+            result = support.run_plugin(self.binary, case, self.sim, extra=(f"--timeout={TIMEOUT}",), target=target,
+                                        timeout=30, env=store.env())
+        self.assertEqual(result.exit, exit_code, result.describe())
+        self.assertRegex(result.first_line.decode("utf-8", "replace"), summary, result.describe())
+        self.assertEqual(result.stderr, b"", result.describe())
+        return store.opened
+
+    def test_system_store_issuer_in_hashed_directory_skips_the_bundle(self):
+        # libcurl's default would read the whole CA bundle on every run (~16 ms with Debian's).
+        opened = self.system_store_case([self.sim.ca_file], self.sim.ca_file, 0, r"^OK: ")
+        self.assertFalse(opened, "the CA bundle was read although the hashed directory had the issuer")
+
+    def test_system_store_falls_back_to_the_bundle(self):
+        opened = self.system_store_case([], self.sim.ca_file, 0, r"^OK: ")
+        self.assertTrue(opened, "the issuer was only in the bundle, which was not read")
+
+    def test_system_store_without_the_issuer_fails_verification(self):
+        self.system_store_case([], None, 3, r"^UNKNOWN: TLS certificate verification failed for 127\.0\.0\.1:\d+: "
+                                            r".*unable to get local issuer certificate")
 
     def cert_case(self, port, summary, insecure_ok=True, hostname="127.0.0.1"):
         target = support.Target(hostname, port, "https")

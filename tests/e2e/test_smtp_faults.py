@@ -16,6 +16,7 @@ import unittest
 
 from smtp_support import (NO_SUCH_HOST, PluginAssertions, closed_port, make_certs, require_check_mail, run)
 from smtp_fault_server import BANNER, EHLO_STARTTLS, FaultServer, smtp_replies
+from watched_trust_store import WatchedTrustStore
 
 BIN = None
 CERTS = None
@@ -168,6 +169,27 @@ class TlsFaultTests(FaultCase):
         r = self.check(server.port, ["--ssl", *self.ca(), "-D", "30,14"], "CRITICAL",
                        r"certificate expires in [45] days")
         self.assertRegex(r.first_line, r"'smtp\.certificate\.expires\.days'=[45];30:;14:;")
+
+    def watched_bundle_run(self, extra):
+        """An insecure implicit-TLS check whose system store has no CA in its hashed directory and
+        the test CA in its bundle file; returns (result, whether check_mail read the bundle)."""
+        server = self.serve([("tls", "server"), ("send", BANNER), ("serve", smtp_replies())])
+        argv = [BIN, "--mode=smtp", f"--timeout={T}", "-H", HOST, "-p", server.port, "--ssl", "--insecure", *extra]
+        with WatchedTrustStore(bundle=os.path.join(CERTS, "ca.pem")) as store:
+            result = run(argv, timeout=T + 10, env=store.env())
+        self.assertPlugin(result, "OK", T, summary=r"accepting connections")
+        return result, store.opened
+
+    def test_insecure_check_does_not_read_the_ca_bundle(self):
+        # The would-be verdict is only shown with --verbose; without it, a miss in the hashed
+        # directory must not cost reading the whole system bundle (16-25 ms with Debian's).
+        _, opened = self.watched_bundle_run([])
+        self.assertFalse(opened, "an insecure check without --verbose read the system CA bundle")
+
+    def test_insecure_verbose_check_reports_the_would_be_verdict(self):
+        result, opened = self.watched_bundle_run(["--verbose"])
+        self.assertTrue(opened, "an insecure --verbose check did not consult the system CA bundle")
+        self.assertIn("certificate verification: ok", result.stdout)
 
 
 class StarttlsTests(FaultCase):

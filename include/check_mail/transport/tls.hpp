@@ -29,6 +29,10 @@ struct TlsOptions {
   // Skip chain and host-name verification. The certificate is still captured and verified for
   // information, so the mode can still report expiry and what verification would have said.
   bool insecure = false;
+  // With insecure and the system store: whether to still evaluate the chain against the store
+  // for the would-be verdict (only --verbose shows it). A private CA's issuer is missing from
+  // the hashed directory, and that miss costs reading the whole system CA bundle (16-25 ms).
+  bool evaluate_when_insecure = true;
   // Name sent as SNI and verified against the certificate; empty: the host connected to.
   // IP literals get no SNI and are matched against the certificate's IP addresses.
   std::string server_name;
@@ -111,5 +115,12 @@ private:
   int fd_ = -1;
   TlsInfo info_;
 };
+
+// Makes an OpenSSL context (SSL_CTX*) trust the system CA store, read lazily: the hashed
+// directory (SSL_CERT_DIR or OpenSSL's default) first, the bundle file (SSL_CERT_FILE or the
+// default) only when an issuer is not found there. Reading Debian's whole bundle costs ~16 ms,
+// so the TLS sessions use this, and HTTPS too (CURLOPT_SSL_CTX_FUNCTION). Throws
+// TransportError(config) when the store cannot be set up.
+void use_system_trust_store(ssl_ctx_st* context);
 
 }  // namespace check_mail::transport
