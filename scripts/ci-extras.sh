@@ -73,7 +73,7 @@ configure_and_build() {
     fi
   done
   CC=clang CXX=clang++ cmake -S . -B "$san_build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-    -DCHECK_MAIL_SANITIZE=ON -DCHECK_MAIL_FUZZ=ON -DCHECK_MAIL_WERROR=OFF "${extra[@]}" >/dev/null &&
+    -DCHECK_MAIL_SANITIZE=ON -DCHECK_MAIL_FUZZ=ON -DCHECK_MAIL_WERROR=ON "${extra[@]}" >/dev/null &&
     cmake --build "$san_build" -j"$(nproc)" && cmake --build "$san_build" --target check_mail_fuzzers -j"$(nproc)"
 }
 
