@@ -1,5 +1,6 @@
 #include "mailbox_check.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <ctime>
 
@@ -7,6 +8,7 @@
 #include "check_mail/util/strings.hpp"
 #include "mail_counters.hpp"
 #include "mail_options.hpp"
+#include "retests.hpp"
 
 namespace check_mail::modes::mailbox_check {
 namespace {
@@ -69,12 +71,12 @@ std::string size_text(std::uint64_t bytes) {
 }
 
 // The counter values of one finished session.
-void fill_values(Protocol protocol, const mb::Options& options, const mb::Result& r, output::Values& v) {
+void fill_values(Protocol protocol, const mb::Options& options, const mb::Result& r, int attempts, output::Values& v) {
   const std::string name(mb::protocol_name(protocol));
   const std::string security =
       mail::security_text(mail::from_mailbox(protocol), security_of(options.security), r.tls ? &*r.tls : nullptr);
   const std::string summary = name + " " + options.endpoint.host + ":" + std::to_string(options.endpoint.port) + " (" +
-                              security + ", " + auth_text(options, r, protocol) + ")";
+                              security + ", " + auth_text(options, r, protocol) + ")" + attempts_text(attempts);
   v["summary"] = Value::of(util::sanitize_line(summary, 300));
 
   std::string message, error, phase = "done";
@@ -138,6 +140,10 @@ std::vector<cli::OptionSpec> options(Protocol protocol) {
   const std::string section = name + " options";
   std::vector<cli::OptionSpec> specs =
       mail::connection_option_specs(p, mail::Scope::standalone, section, "TLS options");
+  // With the protocol's own options, before the TLS ones (--help lists sections in order).
+  const auto tls = std::find_if(specs.begin(), specs.end(), [&](const cli::OptionSpec& spec) { return spec.section != section; });
+  const std::vector<cli::OptionSpec> retest = retest_option_specs(section);
+  specs.insert(tls, retest.begin(), retest.end());
   auto opt = [&](std::string option, std::string value, std::string help, std::string def = "") {
     specs.push_back(cli::OptionSpec{
         std::move(option), std::move(value), std::move(help), std::move(def), {}, "", false, false, "Message options"});
@@ -194,11 +200,23 @@ void run(ModeRun& run, Protocol protocol) {
   }
   if (options.search.in_body && options.search.tokens.empty()) throw CheckError("--use-body needs --search-token.");
   options.record_transcript = run.verbose;
+  const Retests retests = read_retests(o);
 
-  const mb::Result result = mb::run_mailbox_check(protocol, options, run.deadline);
-  if (result.failure && result.failure->kind == transport::ErrorKind::config) throw CheckError(result.failure->summary);
-  if (run.verbose) add_session_details(run.report, std::string(mb::protocol_name(protocol)) + " session:", result);
-  fill_values(protocol, options, result, run.groups.front().global);
+  mb::Result result;
+  const int attempts = run_attempts(retests, run.deadline, [&](int attempt) {
+    result = mb::run_mailbox_check(protocol, options, run.deadline);
+    if (result.failure && result.failure->kind == transport::ErrorKind::config) throw CheckError(result.failure->summary);
+    // A message searched for and not there yet is worth another look, as a refused login is.
+    const bool failed = result.failure.has_value() || (result.searched && !result.found);
+    if (run.verbose) {
+      const std::string title = std::string(mb::protocol_name(protocol)) + " session" +
+                                (retests.count > 0 ? ", attempt " + std::to_string(attempt) : "") +
+                                (failed ? " (failed):" : ":");
+      add_session_details(run.report, title, result);
+    }
+    return failed;
+  });
+  fill_values(protocol, options, result, attempts, run.groups.front().global);
   report_certificate_dates(result, run.report);
   if (result.found && options.delete_found && !result.deleted) {
     run.report.add(output::Status::Warning, "the message found could not be deleted");

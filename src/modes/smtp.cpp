@@ -5,13 +5,13 @@
 #include <algorithm>
 #include <ctime>
 #include <string_view>
-#include <thread>
 
 #include "check_mail/transport/smtp_session.hpp"
 #include "check_mail/util/files.hpp"
 #include "check_mail/util/strings.hpp"
 #include "mail_counters.hpp"
 #include "mail_options.hpp"
+#include "retests.hpp"
 
 namespace check_mail::modes::smtp {
 namespace {
@@ -40,6 +40,7 @@ std::vector<cli::OptionSpec> options() {
                                  [name](const cli::OptionSpec& spec) { return spec.name == name; });
     return std::move(*it);
   };
+  const std::vector<cli::OptionSpec> retest = retest_option_specs(kSection);
   return {
       shared("hostname"),
       shared("port"),
@@ -57,8 +58,8 @@ std::vector<cli::OptionSpec> options() {
       shared("password-file"),
       opt("shared-secret", "SECRET", "CRAM-MD5 shared secret (default: the password).", "", "", kSection),
       shared("allow-plaintext-auth"),
-      opt("retests", "N", "Retry a failed attempt N times before reporting the failure.", "0", "", kSection),
-      opt("retest-interval", "SECONDS", "Wait between attempts.", "10", "", kSection),
+      retest[0],
+      retest[1],
       opt("command", "LINE", "Send this command after AUTH (check_smtp's -C; repeatable).", "", "C", kSection, {}, true),
       opt("response", "REGEX", "Expected reply to the matching --command (check_smtp's -R; repeatable): WARNING otherwise.", "", "R", kSection, {}, true),
       opt("ignore-quit-failure", "", "check_smtp compatibility; a failed QUIT never fails the check anyway.", "", "q", kSection),
@@ -225,7 +226,7 @@ void fill_values(const ts::SessionOptions& s, const ts::Result& r, int attempts,
                         ", " + auth_text(s, r);
   if (!s.recipients.empty()) summary += ", to " + util::join(s.recipients, ", ");
   summary += ")";
-  if (attempts > 1) summary += " after " + std::to_string(attempts) + " attempts";
+  summary += attempts_text(attempts);
   v["summary"] = Value::of(util::sanitize_line(summary, 300));
 
   std::string message, error, phase = "done";
@@ -329,29 +330,20 @@ void run(ModeRun& run) {
   }
   if (responses.size() > session.extra_commands.size()) throw CheckError("More --response than --command options.");
 
-  auto retests = util::parse_integer(o.get("retests"), 0, 100);
-  if (!retests) throw CheckError("Wrong --retests value '" + o.get("retests") + "'.");
-  auto interval = util::parse_number(o.get("retest-interval"));
-  if (!interval || *interval < 0) throw CheckError("Wrong --retest-interval value '" + o.get("retest-interval") + "'.");
-
+  const Retests retests = read_retests(o);
   ts::Result result;
   Problem problem;
-  int attempts = 0;
-  while (true) {
-    ++attempts;
+  const int attempts = run_attempts(retests, run.deadline, [&](int attempt) {
     result = ts::run_smtp_check(session, run.deadline);
     if (result.failure && result.failure->kind == transport::ErrorKind::config) throw CheckError(result.failure->summary);
     problem = expectation_failure(o, expect_banner, responses, result);
-    bool failed = result.failure.has_value() || !problem.empty();
+    const bool failed = result.failure.has_value() || !problem.empty();
     if (run.verbose) {
-      run.report.add_long("attempt " + std::to_string(attempts) + (failed ? " failed:" : ":"));
+      run.report.add_long("attempt " + std::to_string(attempt) + (failed ? " failed:" : ":"));
       for (const auto& entry : result.transcript.entries()) run.report.add_long(transport::Transcript::format(entry));
     }
-    if (!failed || attempts > *retests) break;
-    double wait_ms = *interval * 1000.0;
-    if (static_cast<double>(run.deadline.remaining_ms()) <= wait_ms) break;  // no time left for another attempt
-    std::this_thread::sleep_for(std::chrono::milliseconds(static_cast<long long>(wait_ms)));
-  }
+    return failed;
+  });
 
   if (Problem certificate = certificate_problem(result); !certificate.empty()) problem = std::move(certificate);
   fill_values(session, result, attempts, problem, run.groups.front().global);

@@ -21,6 +21,7 @@ import os
 import re
 import shutil
 import stat
+import subprocess
 import tempfile
 import time
 import unittest
@@ -228,6 +229,52 @@ class SearchTests(MailboxCase):
                 self.check(mode, login(mode, "ssl") + [f"--search-token={token}"], "CRITICAL",
                            r"no message with token", verbose=False)
                 STACK.flush()
+
+
+class RetestTests(MailboxCase):
+    """--retests/--retest-interval as in the smtp mode (the seed's failureretests/retestinterval)."""
+
+    def test_refused_login_is_retried(self):
+        for mode in ("imap", "pop3"):
+            with self.subTest(mode=mode):
+                r = self.check(mode, login(mode, "ssl", password=WRONG_PASSWORD) + ["--retests=2", "--retest-interval=0.1"],
+                               "CRITICAL", r"after 3 attempts: (LOGIN|PASS) refused")
+                self.assertGreaterEqual(r.elapsed, 0.2, r.describe())
+
+    def test_first_success_needs_no_retest(self):
+        r = self.check("imap", login("imap", "ssl") + ["--retests=3", "--retest-interval=5"], "OK", r"INBOX: 0 messages")
+        self.assertNotIn("attempts", r.first_line, r.describe())
+        self.assertLess(r.elapsed, 2, r.describe())
+
+    def test_message_arriving_between_attempts_is_found(self):
+        subject = f"retest {os.getpid()} {time.time_ns()}"
+        for mode in ("imap", "pop3"):
+            with self.subTest(mode=mode):
+                argv = [BIN, f"--mode={mode}", f"--timeout={TIMEOUT}", *login(mode, "ssl"),
+                        f"--search-subject={subject}", "--retests=8", "--retest-interval=0.3"]
+                proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                time.sleep(0.15)  # the first attempt finds nothing
+                sent = run([BIN, "--mode=smtp", f"--hostname={HOST}", f"--port={STACK.port('SMTP')}",
+                            f"--email={STACK['USER']}", f"--subject={subject}", f"--timeout={TIMEOUT}"])
+                self.assertEqual(sent.exit, 0, sent.describe())
+                out, err = proc.communicate(timeout=TIMEOUT + 10)
+                self.assertEqual(proc.returncode, 0, out + err)
+                self.assertEqual(err, "")
+                self.assertRegex(out.splitlines()[0], rf"^OK: .* after \d+ attempts: .*subject '{subject}' found")
+                STACK.flush()
+
+    def test_retests_end_within_the_timeout(self):
+        args = login("pop3", "ssl")
+        args[1] = f"--port={closed_port()}"
+        r = self.check("pop3", args + ["--retests=10", "--retest-interval=10"], "CRITICAL", r"refused", timeout=2,
+                       verbose=False)
+        self.assertLess(r.elapsed, 2.5, r.describe())
+
+    def test_bad_retest_values(self):
+        self.check("imap", login("imap", "ssl") + ["--retests=-1"], "UNKNOWN", r"Wrong --retests value '-1'",
+                   verbose=False)
+        self.check("pop3", login("pop3", "ssl") + ["--retest-interval=soon"], "UNKNOWN",
+                   r"Wrong --retest-interval value 'soon'", verbose=False)
 
 
 class RoundtripTests(MailboxCase):
