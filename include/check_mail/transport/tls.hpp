@@ -123,4 +123,9 @@ private:
 // TransportError(config) when the store cannot be set up.
 void use_system_trust_store(ssl_ctx_st* context);
 
+// Maps the TLS library now. Where OpenSSL is bound on first use (cmake/CheckMailOpenSSL.cmake), a
+// session that will speak TLS calls this before its clock starts, so that loading the library
+// is not counted as TLS handshake time, just as when it was mapped at start-up.
+void load_tls_library() noexcept;
+
 }  // namespace check_mail::transport

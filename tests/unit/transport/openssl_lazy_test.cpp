@@ -12,6 +12,9 @@
 #include <string>
 #include <string_view>
 
+#include "check_mail/transport/tls.hpp"
+
+namespace check_mail {
 namespace {
 
 bool is_mapped(std::string_view library) {
@@ -48,6 +51,15 @@ TEST(LazyOpenSsl, NothingIsMappedBeforeTheFirstCall) {
   EXPECT_TRUE(is_mapped("libssl.so"));  // both are bound together
 }
 
+TEST(LazyOpenSsl, SessionsLoadTheLibraryBeforeTheirClockStarts) {
+  // What the SMTP, IMAP and POP3 sessions call when they will speak TLS: afterwards the
+  // handshake's first OpenSSL call no longer includes mapping the libraries.
+  ASSERT_FALSE(is_mapped("libssl.so"));
+  transport::load_tls_library();
+  EXPECT_TRUE(is_mapped("libssl.so"));
+  EXPECT_TRUE(is_mapped("libcrypto.so"));
+}
+
 TEST(LazyOpenSsl, StackArgumentsSurviveTheFirstCall) {
   // Eight arguments: the last two are on the stack. RFC 6070, test vector 2.
   unsigned char key[20];
@@ -73,3 +85,4 @@ TEST(LazyOpenSsl, LaterCallsGiveTheSameResults) {
 }
 
 }  // namespace
+}  // namespace check_mail
