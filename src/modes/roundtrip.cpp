@@ -178,10 +178,13 @@ void run(ModeRun& run) {
   const auto start = transport::Deadline::Clock::now();
   Legs legs;
   legs.send = [&] { return ts::run_smtp_check(plan.smtp, run.deadline); };
+  int polls = 0;
   legs.poll = [&](const std::string& token) {
     mb::Options options = plan.fetch;
     options.search.tokens = {token};
-    return mb::run_mailbox_check(plan.protocol, options, run.deadline);
+    mb::Result result = mb::run_mailbox_check(plan.protocol, options, run.deadline);
+    if (run.verbose) run.report.add_long(describe_poll(++polls, run.deadline.elapsed_seconds(), result));
+    return result;
   };
   legs.sleep = [](std::chrono::milliseconds duration) { std::this_thread::sleep_for(duration); };
   const Outcome outcome = roundtrip::run(legs, plan.interval, run.deadline);

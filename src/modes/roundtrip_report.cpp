@@ -138,6 +138,14 @@ void fill_async_values(const Plan& plan, const AsyncOutcome& outcome, double tot
   v["total"] = Value::of(total_seconds);
 }
 
+std::string describe_poll(int number, double since_start_seconds, const mb::Result& poll) {
+  std::string line = util::format("poll %d after %.3fs: ", number, since_start_seconds);
+  if (poll.failure) line += "failed: " + poll.failure->summary;
+  else line += poll.found ? "message found" : "not there yet";
+  if (poll.timings.total) line += util::format(", %.3fs", *poll.timings.total);
+  return util::sanitize_line(line, 300);
+}
+
 void add_leg_details(output::Report& report, const Plan& plan, const ts::Result& smtp, const mb::Result* fetch,
                      const std::string& poll) {
   report.add_long("SMTP leg:");

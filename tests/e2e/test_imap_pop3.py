@@ -292,6 +292,16 @@ class RoundtripTests(MailboxCase):
                    timeout=15)
         self.assertEqual(STACK.maildir_messages(), [], "the test message must be gone")
 
+    def test_verbose_lists_every_poll(self):
+        # Delivered elsewhere, so every poll finds nothing: one line each, the last session in full.
+        r = run([BIN, "--mode=roundtrip", "--timeout=2", "--verbose", *roundtrip_args("imap"),
+                 f"--email={STACK['USER2']}"], timeout=12)
+        self.assertPlugin(r, "CRITICAL", 2, secrets(), r"not found in INBOX")
+        polls = re.findall(r"^poll (\d+) after \d+\.\d{3}s: not there yet, \d+\.\d{3}s$", r.stdout, re.M)
+        self.assertGreaterEqual(len(polls), 3, r.describe())
+        self.assertEqual([int(n) for n in polls], list(range(1, len(polls) + 1)), r.describe())
+        self.assertIn(f"IMAP leg, poll {len(polls)}:", r.stdout, r.describe())
+
     def test_roundtrip_plain_port_25_with_defaults(self):
         args = [f"--hostname={HOST}", f"--smtp-port={STACK.port('SMTP')}", f"--imap-port={STACK.port('IMAP')}",
                 "--imap-security=starttls", f"--cafile={STACK['CA']}", f"--username={STACK['USER']}",
