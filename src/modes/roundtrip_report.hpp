@@ -30,11 +30,11 @@ struct Plan {
 void fill_values(const Plan& plan, const Outcome& outcome, double total_seconds, output::Values& values);
 void fill_async_values(const Plan& plan, const AsyncOutcome& outcome, double total_seconds, output::Values& values);
 
-// Both legs' transcripts (--verbose); `poll` names the poll shown ("poll 3", "one poll").
 // One line per poll for --verbose ("poll 2 after 0.150s: not there yet, 0.012s"): the full
 // session is only shown for the poll that decided.
 [[nodiscard]] std::string describe_poll(int number, double since_start_seconds, const transport::mailbox::Result& poll);
 
+// Both legs' transcripts (--verbose); `poll` names the poll shown ("poll 3", "one poll").
 void add_leg_details(output::Report& report, const Plan& plan, const transport::smtp::Result& smtp,
                      const transport::mailbox::Result* fetch, const std::string& poll);
 // Configuration errors (credentials over plain text, ...) are UNKNOWN (CheckError), not a failed roundtrip.

@@ -139,7 +139,7 @@ ContextPtr make_client_context(const TlsOptions& options) {
     if (SSL_CTX_load_verify_locations(ctx, file, path) != 1) {
       config_error("cannot load CA certificates from '" + (file != nullptr ? options.ca_file : options.ca_path) + "'");
     }
-  } else if (!options.insecure || options.evaluate_when_insecure) {
+  } else if (!tls_detail::skips_trust_store(options)) {
     use_system_trust_store(ctx);  // also when insecure: the would-be verdict is still reported
   }
   // Verification still runs in insecure mode (its result is reported), it just does not abort.

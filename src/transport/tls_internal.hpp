@@ -19,6 +19,13 @@ using ContextPtr = std::unique_ptr<SSL_CTX, CtxFree>;
 // mode, client certificate. Throws TransportError(config) naming the bad setting.
 [[nodiscard]] ContextPtr make_client_context(const TlsOptions& options);
 
+// True when the context gets no trust anchors at all: an insecure check that did not ask for
+// the would-be verdict and names no CA of its own (TlsOptions::evaluate_when_insecure).
+[[nodiscard]] inline bool skips_trust_store(const TlsOptions& options) {
+  return options.insecure && !options.evaluate_when_insecure && options.ca_pem.empty() && options.ca_file.empty() &&
+         options.ca_path.empty();
+}
+
 // Subject, issuer, validity and names of a certificate.
 [[nodiscard]] CertificateInfo describe_certificate(X509* certificate);
 

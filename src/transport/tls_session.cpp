@@ -137,10 +137,7 @@ TlsSession TlsSession::handshake(int fd, std::string_view host, const TlsOptions
     }
   }
   fill_info(ssl, session.info_);
-  if (options.insecure && !options.evaluate_when_insecure && options.ca_file.empty() && options.ca_path.empty() &&
-      options.ca_pem.empty()) {
-    session.info_.verify_message = "not evaluated (--insecure)";  // the store was never consulted
-  }
+  if (tls_detail::skips_trust_store(options)) session.info_.verify_message = "not evaluated (--insecure)";
   session.info_.handshake_seconds = std::chrono::duration<double>(Deadline::Clock::now() - start).count();
   return session;
 }

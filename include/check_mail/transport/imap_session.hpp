@@ -37,7 +37,6 @@ class Session : public mailbox::Session {
   void remove();                                       // UID STORE +FLAGS.SILENT (\Deleted), UID EXPUNGE (or EXPUNGE)
   void logout();                                       // LOGOUT (errors recorded, not thrown)
 
-
  private:
   void dialogue() override;
   void describe_refusal(mailbox::Failure& failure) const override;

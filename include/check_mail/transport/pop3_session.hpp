@@ -34,7 +34,6 @@ class Session : public mailbox::Session {
   void remove();         // DELE of the message found
   void quit();           // QUIT; commits a DELE (errors recorded, not thrown)
 
-
  private:
   void dialogue() override;
   void describe_refusal(mailbox::Failure& failure) const override;
