@@ -21,4 +21,8 @@ std::string_view error_kind_name(ErrorKind kind) noexcept {
   return "unknown";
 }
 
+bool leaves_dialogue_in_step(ErrorKind kind) noexcept {
+  return kind == ErrorKind::rejected || kind == ErrorKind::unsupported || kind == ErrorKind::config;
+}
+
 }  // namespace check_mail::transport

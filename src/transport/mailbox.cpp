@@ -93,14 +93,10 @@ std::string_view phase_label(Phase phase) {
   return {};
 }
 
-bool still_in_step(const TransportError& error) {
-  return error.kind() == ErrorKind::rejected || error.kind() == ErrorKind::unsupported ||
-         error.kind() == ErrorKind::config;
-}
-
 std::string failure_summary(Phase phase, const TransportError& error) {
   const std::string_view label = phase_label(phase);
-  if (still_in_step(error) || label.empty()) return error.what();
+  // A refusal, a missing feature or a setting names its step itself.
+  if (leaves_dialogue_in_step(error.kind()) || label.empty()) return error.what();
   return std::string(label) + ": " + error.what();
 }
 

@@ -34,9 +34,6 @@ void require_protected_channel(bool tls_active, const Options& options);
 // Only inside a catch block: the failure any other exception (a bug) makes, "internal error: ...".
 [[nodiscard]] Failure internal_failure(Phase phase) noexcept;
 
-// True when the dialogue is still in step after this error, so a polite goodbye may be sent.
-[[nodiscard]] bool still_in_step(const TransportError& error);
-
 // The SASL mechanism to use, or nullopt for the protocol's own login command.
 [[nodiscard]] std::optional<sasl::Mechanism> choose_login(AuthMethod method, const std::vector<std::string>& offered);
 

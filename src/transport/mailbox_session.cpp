@@ -21,7 +21,7 @@ Result Session::run() noexcept {
       Failure failure = detail::transport_failure(phase_, error);
       if (error.kind() == ErrorKind::rejected) describe_refusal(failure);
       result_.failure = std::move(failure);
-      if (detail::still_in_step(error) && protocol_ && may_say_goodbye()) goodbye();
+      if (leaves_dialogue_in_step(error.kind()) && protocol_ && may_say_goodbye()) goodbye();
     }
   } catch (...) {
     result_.failure = detail::internal_failure(phase_);

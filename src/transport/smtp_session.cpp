@@ -101,16 +101,12 @@ Result Session::run() noexcept {
       failure.phase = phase_;
       failure.kind = error.kind();
       const std::string_view label = phase_label(phase_);
-      const bool self_describing = error.kind() == ErrorKind::rejected || error.kind() == ErrorKind::unsupported ||
-                                   error.kind() == ErrorKind::config;
-      failure.summary = self_describing || label.empty() ? error.what() : std::string(label) + ": " + error.what();
+      // A refusal, a missing feature or a setting names its step itself (the same kinds that
+      // leave the dialogue in step).
+      failure.summary = leaves_dialogue_in_step(error.kind()) || label.empty() ? error.what() : std::string(label) + ": " + error.what();
       if (error.kind() == ErrorKind::rejected) failure.reply = result_.last_reply;
       result_.failure = std::move(failure);
-      // After a refusal (or a command we would not send) the dialogue is still in step: say
-      // goodbye politely. After transport or protocol failures the connection is not trusted.
-      const bool in_step = error.kind() == ErrorKind::rejected || error.kind() == ErrorKind::unsupported ||
-                           error.kind() == ErrorKind::config;
-      if (in_step && protocol_) quit();
+      if (leaves_dialogue_in_step(error.kind()) && protocol_) quit();  // a polite goodbye
     }
   } catch (const std::exception& error) {
     result_.failure = Failure{phase_, ErrorKind::io, std::string("internal error: ") + error.what(), std::nullopt};

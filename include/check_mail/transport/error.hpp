@@ -27,6 +27,11 @@ enum class ErrorKind {
 // Stable lower-case name of a kind ("connect_refused"), for logs and tests.
 [[nodiscard]] std::string_view error_kind_name(ErrorKind kind) noexcept;
 
+// Whether a line-protocol dialogue is still in step after a failure of this kind (a refused
+// command, a missing feature, a command we would not send), so a polite QUIT or LOGOUT may
+// follow. After transport or protocol failures the connection is not trusted.
+[[nodiscard]] bool leaves_dialogue_in_step(ErrorKind kind) noexcept;
+
 class TransportError : public std::runtime_error {
 public:
   TransportError(ErrorKind kind, const std::string& message) : std::runtime_error(message), kind_(kind) {}
