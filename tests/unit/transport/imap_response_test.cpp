@@ -3,21 +3,13 @@
 #include <gtest/gtest.h>
 
 #include "check_mail/transport/error.hpp"
+#include "support/error_kind.hpp"
 
 using namespace check_mail::transport;
+using check_mail::test::kind_of;
 using namespace check_mail::transport::imap;
 
 namespace {
-
-ErrorKind kind_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const TransportError& e) {
-    return e.kind();
-  }
-  ADD_FAILURE() << "no TransportError thrown";
-  return ErrorKind::io;
-}
 
 Response untagged(std::string text, std::vector<std::string> literals = {}) {
   return Response{Response::Kind::untagged, "", std::move(text), std::move(literals)};

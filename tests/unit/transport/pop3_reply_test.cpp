@@ -3,23 +3,11 @@
 #include <gtest/gtest.h>
 
 #include "check_mail/transport/error.hpp"
+#include "support/error_kind.hpp"
 
 using namespace check_mail::transport;
+using check_mail::test::kind_of;
 using namespace check_mail::transport::pop3;
-
-namespace {
-
-ErrorKind kind_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const TransportError& e) {
-    return e.kind();
-  }
-  ADD_FAILURE() << "no TransportError thrown";
-  return ErrorKind::io;
-}
-
-}  // namespace
 
 TEST(Pop3Reply, StatusLines) {
   StatusLine ok = parse_status_line("+OK Dovecot ready.");

@@ -3,23 +3,11 @@
 #include <gtest/gtest.h>
 
 #include "check_mail/transport/error.hpp"
+#include "support/error_kind.hpp"
 
 using namespace check_mail::transport;
+using check_mail::test::kind_of;
 using namespace check_mail::transport::smtp;
-
-namespace {
-
-ErrorKind kind_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const TransportError& e) {
-    return e.kind();
-  }
-  ADD_FAILURE() << "no TransportError thrown";
-  return ErrorKind::io;
-}
-
-}  // namespace
 
 TEST(SmtpReply, ParsesSingleLine) {
   const Reply reply = parse_reply("220 mail.example.com ESMTP ready\r\n", false);
