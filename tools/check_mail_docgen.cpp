@@ -7,7 +7,7 @@
 #include <iostream>
 #include <string>
 
-#include "check_mail/cli/man_page.hpp"
+#include "man_page.hpp"
 
 int main(int argc, char** argv) {
   if (argc < 2 || argc > 3 || (std::strcmp(argv[1], "man") != 0 && std::strcmp(argv[1], "icinga2") != 0)) {

@@ -2,11 +2,11 @@
 
 #include <array>
 
-#include "check_mail/modes/imap.hpp"
-#include "check_mail/modes/pop3.hpp"
-#include "check_mail/modes/roundtrip.hpp"
+#include "check_mail/modes/mail/imap.hpp"
+#include "check_mail/modes/mail/pop3.hpp"
+#include "check_mail/modes/roundtrip/roundtrip.hpp"
 #include "check_mail/modes/smartermail/modes.hpp"
-#include "check_mail/modes/smtp.hpp"
+#include "check_mail/modes/mail/smtp.hpp"
 
 namespace check_mail::cli {
 namespace {

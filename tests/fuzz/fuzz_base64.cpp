@@ -5,7 +5,7 @@
 // decodes back to the same bytes; the decoder never accepts a length that is not a multiple of 4.
 #include <string>
 
-#include "check_mail/transport/sasl.hpp"
+#include "check_mail/sasl/sasl.hpp"
 #include "check_mail/util/base64.hpp"
 #include "fuzz_support.hpp"
 

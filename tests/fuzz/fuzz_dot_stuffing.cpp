@@ -6,7 +6,7 @@
 // stuffing gives the message with its line ends normalised to CRLF; bytes_out() counts it all.
 #include <string>
 
-#include "check_mail/transport/smtp_data.hpp"
+#include "check_mail/smtp/smtp_data.hpp"
 #include "fuzz_support.hpp"
 
 using namespace check_mail;

@@ -7,9 +7,9 @@
 // printable ASCII; a quoted string never carries CR, LF or NUL.
 #include <string>
 
-#include "check_mail/transport/error.hpp"
-#include "check_mail/transport/imap_response.hpp"
-#include "check_mail/transport/line_buffer.hpp"
+#include "check_mail/net/error.hpp"
+#include "check_mail/mailbox/imap_response.hpp"
+#include "check_mail/net/line_buffer.hpp"
 #include "fuzz_support.hpp"
 
 using namespace check_mail;

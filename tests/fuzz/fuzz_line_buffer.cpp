@@ -10,8 +10,8 @@
 #include <cstring>
 #include <string>
 
-#include "check_mail/transport/error.hpp"
-#include "check_mail/transport/line_buffer.hpp"
+#include "check_mail/net/error.hpp"
+#include "check_mail/net/line_buffer.hpp"
 #include "fuzz_support.hpp"
 
 using namespace check_mail;

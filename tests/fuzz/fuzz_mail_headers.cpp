@@ -6,7 +6,7 @@
 #include <cmath>
 #include <string>
 
-#include "check_mail/transport/mail_headers.hpp"
+#include "check_mail/mailbox/mail_headers.hpp"
 #include "fuzz_support.hpp"
 
 using namespace check_mail;

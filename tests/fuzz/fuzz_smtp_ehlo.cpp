@@ -6,7 +6,7 @@
 #include <cctype>
 #include <string>
 
-#include "check_mail/transport/smtp_capabilities.hpp"
+#include "check_mail/smtp/smtp_capabilities.hpp"
 #include "fuzz_support.hpp"
 
 using namespace check_mail;

@@ -6,10 +6,10 @@
 // feeding the parser agree.
 #include <string>
 
-#include "check_mail/transport/error.hpp"
-#include "check_mail/transport/line_buffer.hpp"
-#include "check_mail/transport/smtp_capabilities.hpp"
-#include "check_mail/transport/smtp_reply.hpp"
+#include "check_mail/net/error.hpp"
+#include "check_mail/net/line_buffer.hpp"
+#include "check_mail/smtp/smtp_capabilities.hpp"
+#include "check_mail/smtp/smtp_reply.hpp"
 #include "fuzz_support.hpp"
 
 using namespace check_mail;

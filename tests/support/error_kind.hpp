@@ -5,7 +5,7 @@
 
 #include <functional>
 
-#include "check_mail/transport/error.hpp"
+#include "check_mail/net/error.hpp"
 
 namespace check_mail::test {
 

@@ -16,7 +16,7 @@
 #include <stdexcept>
 #include <string_view>
 
-#include "check_mail/transport/tls_bio.hpp"
+#include "check_mail/tls/tls_bio.hpp"
 
 namespace check_mail::test_support {
 

@@ -3,7 +3,7 @@
 #include <string>
 #include <vector>
 
-#include "check_mail/cli/options.hpp"
+#include "check_mail/options/options.hpp"
 #include "check_mail/modes/mode.hpp"
 
 namespace check_mail::cli {

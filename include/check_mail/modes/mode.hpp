@@ -8,10 +8,10 @@
 #include <string_view>
 #include <vector>
 
-#include "check_mail/cli/options.hpp"
+#include "check_mail/options/options.hpp"
 #include "check_mail/output/counters.hpp"
 #include "check_mail/output/report.hpp"
-#include "check_mail/transport/deadline.hpp"
+#include "check_mail/net/deadline.hpp"
 
 namespace check_mail::modes {
 

@@ -7,7 +7,7 @@
 #include <cmath>
 #include <ctime>
 
-#include "check_mail/transport/http.hpp"
+#include "check_mail/http/http.hpp"
 #include "check_mail/util/files.hpp"
 #include "check_mail/util/sealed.hpp"
 #include "check_mail/util/secrets.hpp"

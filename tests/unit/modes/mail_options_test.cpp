@@ -1,6 +1,6 @@
 // The connection options shared by the mail modes: which options each scope declares, default
 // ports, a leg's prefixed option winning over the shared one, and bad values.
-#include "mail_options.hpp"
+#include "check_mail/modes/mail/mail_options.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-#include "retests.hpp"
+#include "check_mail/modes/mail/retests.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,6 +1,6 @@
 // Connection: connect, bounded line reading, writing, counters and faults, against the
 // scripted server.
-#include "check_mail/transport/connection.hpp"
+#include "check_mail/protocol/connection.hpp"
 
 #include <gtest/gtest.h>
 #include <netinet/in.h>

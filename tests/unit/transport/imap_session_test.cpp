@@ -1,6 +1,6 @@
 // Whole IMAP dialogues against the scripted server: logins of every kind, the mailbox figures,
 // search, fetch and delete, refusals and transport faults, each within its deadline.
-#include "check_mail/transport/imap_session.hpp"
+#include "check_mail/mailbox/imap_session.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,10 +1,10 @@
-#include "check_mail/transport/line_buffer.hpp"
+#include "check_mail/net/line_buffer.hpp"
 
 #include <gtest/gtest.h>
 
 #include <cstring>
 
-#include "check_mail/transport/error.hpp"
+#include "check_mail/net/error.hpp"
 
 using namespace check_mail::transport;
 

@@ -1,10 +1,10 @@
 // The shared engine: command sending, transcript, limits, and readers of other shapes than SMTP's
 // (a POP3-style dot-terminated list, an IMAP-style literal), proving the interface carries them.
-#include "check_mail/transport/line_protocol.hpp"
+#include "check_mail/protocol/line_protocol.hpp"
 
 #include <gtest/gtest.h>
 
-#include "check_mail/transport/smtp_reply.hpp"
+#include "check_mail/smtp/smtp_reply.hpp"
 #include "net_test_helpers.hpp"
 #include "support/scripted_server.hpp"
 

@@ -1,10 +1,10 @@
-#include "check_mail/transport/mail_headers.hpp"
+#include "check_mail/mailbox/mail_headers.hpp"
 
 #include <gtest/gtest.h>
 
 #include <chrono>
 
-#include "check_mail/transport/smtp_message.hpp"
+#include "check_mail/smtp/smtp_message.hpp"
 
 using namespace check_mail::transport;
 using namespace check_mail::transport::mail;

@@ -6,8 +6,8 @@
 #include <functional>
 #include <string>
 
-#include "check_mail/transport/connection.hpp"
-#include "check_mail/transport/error.hpp"
+#include "check_mail/protocol/connection.hpp"
+#include "check_mail/net/error.hpp"
 
 namespace check_mail::transport::testing {
 

@@ -1,6 +1,6 @@
 // Whole POP3 dialogues against the scripted server: USER/PASS and SASL logins, STLS, STAT,
 // the search by TOP, deletion committed by QUIT, refusals and faults.
-#include "check_mail/transport/pop3_session.hpp"
+#include "check_mail/mailbox/pop3_session.hpp"
 
 #include <gtest/gtest.h>
 

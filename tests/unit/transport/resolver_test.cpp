@@ -1,4 +1,4 @@
-#include "check_mail/transport/resolver.hpp"
+#include "check_mail/net/resolver.hpp"
 
 #include <gtest/gtest.h>
 

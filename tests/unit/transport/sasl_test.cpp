@@ -1,8 +1,8 @@
-#include "check_mail/transport/sasl.hpp"
+#include "check_mail/sasl/sasl.hpp"
 
 #include <gtest/gtest.h>
 
-#include "check_mail/transport/error.hpp"
+#include "check_mail/net/error.hpp"
 #include "check_mail/util/base64.hpp"
 
 using namespace check_mail::transport;

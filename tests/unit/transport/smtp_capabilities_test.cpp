@@ -1,4 +1,4 @@
-#include "check_mail/transport/smtp_capabilities.hpp"
+#include "check_mail/smtp/smtp_capabilities.hpp"
 
 #include <gtest/gtest.h>
 

@@ -2,8 +2,8 @@
 
 #include <chrono>
 
-#include "check_mail/transport/smtp_data.hpp"
-#include "check_mail/transport/smtp_message.hpp"
+#include "check_mail/smtp/smtp_data.hpp"
+#include "check_mail/smtp/smtp_message.hpp"
 
 using namespace check_mail::transport::smtp;
 

@@ -1,8 +1,8 @@
-#include "check_mail/transport/smtp_reply.hpp"
+#include "check_mail/smtp/smtp_reply.hpp"
 
 #include <gtest/gtest.h>
 
-#include "check_mail/transport/error.hpp"
+#include "check_mail/net/error.hpp"
 #include "support/error_kind.hpp"
 
 using namespace check_mail::transport;

@@ -1,6 +1,6 @@
 // Whole SMTP dialogues against the scripted server: the happy paths, every refusal, and the
 // transport faults, each finishing within its deadline.
-#include "check_mail/transport/smtp_session.hpp"
+#include "check_mail/smtp/smtp_session.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,6 +1,6 @@
 // TLS over Connection against the scripted server: verification outcomes, certificate facts,
 // options, and handshake faults.
-#include "check_mail/transport/tls.hpp"
+#include "check_mail/tls/tls.hpp"
 
 #include <openssl/ssl.h>
 

@@ -1,4 +1,4 @@
-#include "check_mail/transport/transcript.hpp"
+#include "check_mail/protocol/transcript.hpp"
 
 #include <gtest/gtest.h>
 

@@ -7,10 +7,10 @@
 #include <string_view>
 #include <vector>
 
-#include "check_mail/cli/options.hpp"
+#include "check_mail/options/options.hpp"
 #include "check_mail/modes/mode.hpp"
 #include "check_mail/output/regex.hpp"
-#include "check_mail/transport/http.hpp"
+#include "check_mail/http/http.hpp"
 
 namespace check_mail::modes::smartermail {
 

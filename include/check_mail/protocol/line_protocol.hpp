@@ -1,0 +1,73 @@
+#pragma once
+// The engine shared by line-oriented mail protocols (like curl's "pingpong"): send one command
+// line, then read a reply whose shape only the protocol knows, via a ReplyReader it supplies.
+// SMTP's reader collects "250-"/"250 " lines; a POP3 reader would stop at "+OK"/"-ERR" or the
+// "." of a multi-line answer; an IMAP reader would ask for literal bytes ("{123}") and stop at
+// its tag. The engine bounds every reply, stamps the transcript and honours the Deadline.
+#include <cstddef>
+#include <string_view>
+
+#include "check_mail/protocol/connection.hpp"
+#include "check_mail/net/deadline.hpp"
+#include "check_mail/protocol/transcript.hpp"
+
+namespace check_mail::transport {
+
+// What a ReplyReader wants after consuming a line or literal.
+struct ReadRequest {
+  enum class Kind { done, line, literal };
+  Kind kind = Kind::done;
+  std::size_t literal_size = 0;  // for Kind::literal: exact byte count wanted next
+
+  static ReadRequest done() { return {Kind::done, 0}; }
+  static ReadRequest line() { return {Kind::line, 0}; }
+  static ReadRequest literal(std::size_t size) { return {Kind::literal, size}; }
+};
+
+// Protocol-specific reply assembly. Implementations throw TransportError(protocol) for
+// malformed input.
+class ReplyReader {
+public:
+  virtual ~ReplyReader() = default;
+  // Called with each received line (terminator removed).
+  virtual ReadRequest on_line(std::string_view line) = 0;
+  // Called with the bytes of a literal requested by on_line(). Default: protocol error.
+  virtual ReadRequest on_literal(std::string_view bytes);
+};
+
+struct LineProtocolLimits {
+  std::size_t max_line = Connection::default_max_line;  // one line, without CRLF
+  std::size_t max_reply_bytes = 1024 * 1024;            // all lines and literals of one reply
+};
+
+class LineProtocol {
+public:
+  // Non-owning: connection, deadline and transcript (may be null) must outlive this object.
+  LineProtocol(Connection& connection, const Deadline& deadline, Transcript* transcript,
+               LineProtocolLimits limits = {})
+      : connection_(connection), deadline_(deadline), transcript_(transcript), limits_(limits) {}
+
+  // Sends `line` + CRLF in one write. `display` (if not empty) is what the transcript shows
+  // instead, e.g. "AUTH PLAIN <redacted>". Throws TransportError(config) if the line contains
+  // CR, LF or NUL: such a value (an address from the command line) would inject a command.
+  void send_line(std::string_view line, std::string_view display = {});
+  // Sends raw bytes (message content) and records only `display` in the transcript.
+  void send_raw(std::string_view bytes, std::string_view display);
+  // Feeds reply lines (and literals) to `reader` until it is done.
+  void read_reply(ReplyReader& reader);
+
+  // Records an event line ("*") in the transcript, if any.
+  void note(std::string_view text);
+
+  [[nodiscard]] Connection& connection() noexcept { return connection_; }
+  [[nodiscard]] const Deadline& deadline() const noexcept { return deadline_; }
+  [[nodiscard]] Transcript* transcript() noexcept { return transcript_; }
+
+private:
+  Connection& connection_;
+  const Deadline& deadline_;
+  Transcript* transcript_;
+  LineProtocolLimits limits_;
+};
+
+}  // namespace check_mail::transport

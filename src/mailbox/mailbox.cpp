@@ -1,0 +1,141 @@
+// What the IMAP and POP3 sessions share: names, option checks, failure summaries.
+#include "check_mail/mailbox/mailbox.hpp"
+
+#include <algorithm>
+
+#include "check_mail/mailbox/imap_session.hpp"
+#include "check_mail/mailbox/pop3_session.hpp"
+#include "mailbox_internal.hpp"
+
+namespace check_mail::transport::mailbox {
+
+std::string_view protocol_name(Protocol protocol) { return protocol == Protocol::imap ? "IMAP" : "POP3"; }
+
+std::string_view phase_name(Phase phase) {
+  switch (phase) {
+    case Phase::dns:
+      return "dns";
+    case Phase::connect:
+      return "connect";
+    case Phase::tls_handshake:
+      return "tls_handshake";
+    case Phase::greeting:
+      return "greeting";
+    case Phase::capability:
+      return "capability";
+    case Phase::starttls:
+      return "starttls";
+    case Phase::login:
+      return "login";
+    case Phase::mailbox:
+      return "mailbox";
+    case Phase::search:
+      return "search";
+    case Phase::fetch:
+      return "fetch";
+    case Phase::remove:
+      return "delete";
+    case Phase::logout:
+      return "logout";
+    case Phase::done:
+      return "done";
+  }
+  return "unknown";
+}
+
+Result run_mailbox_check(Protocol protocol, const Options& options, const Deadline& deadline) {
+  return protocol == Protocol::imap ? imap::run_imap_check(options, deadline) : pop3::run_pop3_check(options, deadline);
+}
+
+namespace detail {
+
+void check_login_options(const Options& options) {
+  if (options.security == Security::none && !options.allow_plaintext_auth) {
+    throw TransportError(ErrorKind::config,
+                         "refusing to send credentials over an unencrypted connection "
+                         "(use STARTTLS or implicit TLS, or allow plaintext authentication)");
+  }
+  if (options.username.empty()) throw TransportError(ErrorKind::config, "no user name to log in with");
+}
+
+void require_protected_channel(bool tls_active, const Options& options) {
+  if (!tls_active && !options.allow_plaintext_auth) {
+    throw TransportError(ErrorKind::config, "refusing to send credentials over an unencrypted connection");
+  }
+}
+
+std::string_view phase_label(Phase phase) {
+  switch (phase) {
+    case Phase::greeting:
+      return "greeting";
+    case Phase::capability:
+      return "CAPABILITY";
+    case Phase::starttls:
+      return "STARTTLS";
+    case Phase::login:
+      return "login";
+    case Phase::mailbox:
+      return "mailbox";
+    case Phase::search:
+      return "search";
+    case Phase::fetch:
+      return "fetch";
+    case Phase::remove:
+      return "delete";
+    case Phase::logout:
+      return "logout";
+    case Phase::dns:
+    case Phase::connect:
+    case Phase::tls_handshake:
+    case Phase::done:
+      break;
+  }
+  return {};
+}
+
+std::string failure_summary(Phase phase, const TransportError& error) {
+  const std::string_view label = phase_label(phase);
+  // A refusal, a missing feature or a setting names its step itself.
+  if (leaves_dialogue_in_step(error.kind()) || label.empty()) return error.what();
+  return std::string(label) + ": " + error.what();
+}
+
+Failure transport_failure(Phase phase, const TransportError& error) {
+  Failure failure;
+  failure.phase = phase;
+  failure.kind = error.kind();
+  failure.summary = failure_summary(phase, error);
+  return failure;
+}
+
+Failure internal_failure(Phase phase) noexcept {
+  try {
+    throw;
+  } catch (const std::exception& error) {
+    return Failure{phase, ErrorKind::io, std::string("internal error: ") + error.what(), {}, {}};
+  } catch (...) {
+    return Failure{phase, ErrorKind::io, "internal error", {}, {}};
+  }
+}
+
+std::optional<sasl::Mechanism> choose_login(AuthMethod method, const std::vector<std::string>& offered) {
+  switch (method) {
+    case AuthMethod::login:
+      return std::nullopt;
+    case AuthMethod::plain:
+      return sasl::choose_mechanism(offered, sasl::Mechanism::plain);
+    case AuthMethod::cram_md5:
+      return sasl::choose_mechanism(offered, sasl::Mechanism::cram_md5);
+    case AuthMethod::automatic:
+      break;
+  }
+  // SASL LOGIN is no better than the login command, so automatic never picks it.
+  for (const sasl::Mechanism m : {sasl::Mechanism::cram_md5, sasl::Mechanism::plain}) {
+    const std::string_view name = sasl::mechanism_name(m);
+    if (std::any_of(offered.begin(), offered.end(), [&](const std::string& o) { return o == name; })) return m;
+  }
+  return std::nullopt;
+}
+
+}  // namespace detail
+}  // namespace check_mail::transport::mailbox

@@ -1,0 +1,255 @@
+#include "check_mail/mailbox/pop3_session.hpp"
+
+#include <algorithm>
+
+#include "check_mail/mailbox/mail_headers.hpp"
+#include "check_mail/util/base64.hpp"
+#include "check_mail/util/strings.hpp"
+#include "mailbox_internal.hpp"
+
+namespace check_mail::transport::pop3 {
+namespace {
+
+using mailbox::Phase;
+using mailbox::detail::seconds_since;
+
+// TOP n <lines>: the header, plus the first body lines where --use-body puts the token.
+constexpr int kBodyLinesForToken = 5;
+
+std::string joined(const std::vector<std::string>& lines) {
+  std::string text;
+  for (const std::string& line : lines) text.append(line).append("\r\n");
+  return text;
+}
+
+}  // namespace
+
+mailbox::Result run_pop3_check(const mailbox::Options& options, const Deadline& deadline) {
+  return Session(options, deadline).run();
+}
+
+void Session::dialogue() {
+  read_greeting();
+  capability();
+  if (options_.security == mailbox::Security::starttls) starttls();
+  login();
+  stat();
+  if (!options_.search.empty()) search();
+  if (result_.found && options_.delete_found) remove();
+  quit();
+}
+
+void Session::describe_refusal(mailbox::Failure& failure) const {
+  if (!refusal_) return;
+  failure.response = refusal_->summary();
+  failure.response_code = refusal_->status.code;
+}
+
+Reply Session::read(bool multi_line, bool continuation_allowed) {
+  Pop3ReplyReader reader(multi_line, continuation_allowed);
+  protocol_->read_reply(reader);
+  return reader.take();
+}
+
+Reply Session::command(std::string_view line, bool multi_line, std::string_view display, bool continuation_allowed) {
+  protocol_->send_line(line, display);
+  return read(multi_line, continuation_allowed);
+}
+
+const Reply& Session::expect_ok(const Reply& reply, std::string_view what) {
+  if (reply.ok()) return reply;
+  if (reply.continuation()) {
+    throw TransportError(ErrorKind::protocol, std::string(what) + ": unexpected continuation from server");
+  }
+  refusal_ = reply;
+  throw TransportError(ErrorKind::rejected, std::string(what) + " refused: " + reply.summary());
+}
+
+void Session::read_greeting() {
+  phase_ = Phase::greeting;
+  const auto start = Deadline::Clock::now();
+  const Reply reply = read(false);
+  result_.greeting = util::sanitize_line(reply.status.text, 200);
+  if (!reply.ok()) {
+    refusal_ = reply;
+    throw TransportError(ErrorKind::rejected, "server refused the connection: " + reply.summary());
+  }
+  result_.timings.greeting = seconds_since(start);
+}
+
+void Session::capability() {
+  phase_ = Phase::capability;
+  const Reply reply = command("CAPA", true);
+  // RFC 1939 servers without CAPA answer -ERR: nothing is known, the check goes on.
+  capa_supported_ = reply.ok();
+  capabilities_ = capa_supported_ ? parse_capabilities(reply.lines) : Capabilities{};
+  result_.capabilities = capabilities_.lines;
+}
+
+void Session::starttls() {
+  phase_ = Phase::starttls;
+  // Without CAPA the server may still know STLS (RFC 2595): ask, and fail if it says no.
+  if (capa_supported_ && !capabilities_.has("STLS")) {
+    throw TransportError(ErrorKind::unsupported, "STLS not offered by server");
+  }
+  const auto start = Deadline::Clock::now();
+  const Reply reply = command("STLS");
+  if (!reply.ok()) {
+    refusal_ = reply;
+    throw TransportError(ErrorKind::unsupported, "STLS refused: " + reply.summary());
+  }
+  result_.timings.starttls = seconds_since(start);
+
+  SecureConnectionSetup(connection_, protocol_, result_, phase_).upgrade(options_.tls, deadline_);
+  // RFC 2595 4: discard what CAPA said before TLS and ask again.
+  capability();
+}
+
+void Session::login() {
+  phase_ = Phase::login;
+  mailbox::detail::require_protected_channel(connection_->is_tls(), options_);
+  const auto mechanism = mailbox::detail::choose_login(options_.auth, capabilities_.sasl_mechanisms());
+  const auto start = Deadline::Clock::now();
+  if (!mechanism) {
+    expect_ok(command("USER " + options_.username), "USER");
+    expect_ok(command("PASS " + options_.password, false, "PASS <redacted>"), "PASS");
+  } else if (*mechanism == sasl::Mechanism::plain) {
+    authenticate_plain();
+  } else if (*mechanism == sasl::Mechanism::cram_md5) {
+    authenticate_cram_md5();
+  } else {
+    throw TransportError(ErrorKind::unsupported, "SASL LOGIN is not used for POP3: use USER/PASS");
+  }
+  result_.timings.login = seconds_since(start);
+  result_.auth_mechanism = mechanism;
+  result_.logged_in = true;
+}
+
+void Session::authenticate_plain() {
+  const std::string encoded =
+      util::base64_encode(sasl::plain_message(options_.authzid, options_.username, options_.password));
+  // RFC 5034: the initial response may go with the command.
+  Reply reply = command("AUTH PLAIN " + encoded, false, "AUTH PLAIN <redacted>", true);
+  if (reply.continuation()) reply = command("*", false, "*", true);  // cancel: PLAIN has nothing more to say
+  expect_ok(reply, "AUTH PLAIN");
+}
+
+void Session::authenticate_cram_md5() {
+  Reply reply = command("AUTH CRAM-MD5", false, {}, true);
+  if (reply.continuation()) {
+    const auto challenge = util::base64_decode(util::trim(reply.status.text));
+    if (!challenge || challenge->empty()) {
+      throw TransportError(ErrorKind::protocol, "malformed CRAM-MD5 challenge from server");
+    }
+    const std::string response = sasl::cram_md5_response(options_.username, options_.password, *challenge);
+    reply = command(util::base64_encode(response), false, "<redacted>", true);
+    if (reply.continuation()) reply = command("*", false, "*", true);
+  }
+  expect_ok(reply, "AUTH CRAM-MD5");
+}
+
+void Session::stat() {
+  phase_ = Phase::mailbox;
+  const auto start = Deadline::Clock::now();
+  const MaildropSize size = parse_stat(expect_ok(command("STAT"), "STAT").status.text);
+  result_.message_count = size.messages;
+  result_.mailbox_bytes = size.octets;
+  result_.timings.mailbox = seconds_since(start);
+}
+
+bool Session::matches(std::uint64_t number, const Reply& top, mailbox::FoundMessage& found) const {
+  const std::string text = joined(top.lines);
+  const auto fields = mail::parse_header_block(text);
+  const mailbox::Search& wanted = options_.search;
+  std::optional<mail::Tracking> tracking;
+  if (wanted.in_body) {
+    const std::size_t body = text.find("\r\n\r\n");
+    if (body != std::string::npos) tracking = mail::tracking_in_body(std::string_view(text).substr(body + 4));
+  } else {
+    tracking = mail::tracking_in_headers(fields);
+  }
+  const std::string subject = mail::decode_header_text(mail::header_value(fields, "Subject").value_or(""));
+  const auto& tokens = wanted.tokens;
+  if (!tokens.empty() && (!tracking || std::find(tokens.begin(), tokens.end(), tracking->token) == tokens.end())) {
+    return false;
+  }
+  if (!wanted.subject.empty() && !mail::contains_ignoring_case(subject, wanted.subject)) return false;
+
+  found.number = number;
+  found.id = std::to_string(number);
+  if (tracking) {
+    found.token = tracking->token;
+    found.sent_epoch = tracking->sent_epoch;
+  }
+  if (const auto date = mail::header_value(fields, "Date")) found.date_epoch = mail::parse_rfc5322_date(*date);
+  if (const auto received = mail::header_value(fields, "Received"))
+    found.received_epoch = mail::received_date(*received);
+  found.subject = util::sanitize_line(subject, 200);
+  return true;
+}
+
+void Session::search() {
+  phase_ = Phase::search;
+  const auto start = Deadline::Clock::now();
+  const std::uint64_t count = result_.message_count.value_or(0);
+  // Newest first: the message searched for is usually the last one delivered. A subject alone
+  // wants the newest match; tokens every message carrying one (each token is sent once).
+  const std::uint64_t oldest = count > options_.max_scanned_messages ? count - options_.max_scanned_messages + 1 : 1;
+  const int body_lines = options_.search.in_body ? kBodyLinesForToken : 0;
+  const std::size_t wanted_count =
+      options_.search.tokens.empty() ? 1 : std::min(options_.search.tokens.size(), options_.max_found_messages);
+  double reading = 0;
+  for (std::uint64_t number = count; number >= oldest && number > 0; --number) {
+    const auto top_start = Deadline::Clock::now();
+    const Reply top = command("TOP " + std::to_string(number) + " " + std::to_string(body_lines), true);
+    if (!top.ok()) {
+      refusal_ = top;
+      throw TransportError(ErrorKind::unsupported, "TOP " + std::to_string(number) + " refused: " + top.summary());
+    }
+    mailbox::FoundMessage found;
+    if (!matches(number, top, found)) continue;
+    found.seen_at = Deadline::Clock::now();
+    // The unique id of this message only: a whole UIDL listing grows with the maildrop.
+    if (const Reply uidl = command("UIDL " + std::to_string(number)); uidl.ok()) {
+      found.id = parse_listing_line(uidl.status.text).value;
+    }
+    reading += seconds_since(top_start);
+    result_.found_all.push_back(std::move(found));
+    if (result_.found_all.size() >= wanted_count) break;
+  }
+  if (!result_.found_all.empty()) {
+    result_.found = result_.found_all.front();
+    result_.timings.fetch = reading;
+  }
+  result_.searched = true;
+  result_.timings.search = seconds_since(start);
+}
+
+void Session::remove() {
+  phase_ = Phase::remove;
+  const auto start = Deadline::Clock::now();
+  for (const mailbox::FoundMessage& found : result_.found_all) {
+    expect_ok(command("DELE " + std::to_string(found.number)), "DELE");
+  }
+  delete_pending_ = true;
+  result_.timings.remove = seconds_since(start);
+}
+
+void Session::quit() {
+  phase_ = Phase::logout;
+  const auto start = Deadline::Clock::now();
+  try {
+    const Reply reply = command("QUIT");
+    result_.logout_acknowledged = reply.ok();
+    result_.timings.logout = seconds_since(start);
+    if (delete_pending_ && !reply.ok()) {
+      // RFC 1939 6: the server could not remove the messages marked for deletion.
+      protocol_->note("QUIT refused: the deleted message was not removed");
+    }
+    result_.deleted = delete_pending_ && reply.ok();
+  } catch (const TransportError& error) {
+    protocol_->note(std::string("QUIT: ") + error.what());
+  }
+}
+
+}  // namespace check_mail::transport::pop3
