@@ -1,6 +1,6 @@
 // The system trust store, loaded lazily. OpenSSL's default (SSL_CTX_set_default_verify_paths)
-// parses the whole CA bundle file up front: ~16 ms for Debian's 150 certificates on every run,
-// measured here, against ~0.01 ms for registering the hashed directory. So the hashed directory
+// parses the whole CA bundle file up front, on every run, while registering the hashed directory
+// costs next to nothing (docs/building.md has the figures). So the hashed directory
 // (SSL_CERT_DIR or OpenSSL's default) is consulted first, file by file, and the bundle file
 // (SSL_CERT_FILE or the default) only when the directory lacks an issuer: same trust, no cost
 // for the common case. Distributions without hash links simply always fall through to the file.
@@ -44,20 +44,30 @@ bool borrow(const X509_OBJECT* found, X509_OBJECT* ret) {
   return false;
 }
 
-// The bundle file parsed once per process (parsing is the cost): an HTTPS check opens two
-// connections, login then request, each with its own context. nullptr if unreadable.
+// The bundle file parsed once per process and path (parsing is the cost): an HTTPS check opens
+// two connections, login then request, each with its own context. Keyed by the path, so a
+// changed SSL_CERT_FILE (tests, or a long-lived caller) is read anew rather than served from the
+// first file. The certificates are copied into each context's store by reference, so replacing
+// the cached bundle is safe. nullptr if unreadable.
 X509_STORE* parsed_bundle(const std::string& path) {
-  static X509_STORE* const bundle = [&path]() -> X509_STORE* {
-    X509_STORE* parsed = X509_STORE_new();
-    X509_LOOKUP* file = parsed != nullptr ? X509_STORE_add_lookup(parsed, X509_LOOKUP_file()) : nullptr;
-    if (file == nullptr || X509_load_cert_crl_file(file, path.c_str(), X509_FILETYPE_PEM) <= 0) {
-      ERR_clear_error();
-      X509_STORE_free(parsed);
-      return nullptr;
-    }
-    return parsed;
-  }();
-  return bundle;
+  struct Cached {
+    std::string path;
+    X509_STORE* store = nullptr;
+    bool parsed = false;
+  };
+  static Cached cached;
+  if (cached.parsed && cached.path == path) return cached.store;
+  X509_STORE_free(cached.store);
+  cached = Cached{path, nullptr, true};
+  X509_STORE* parsed = X509_STORE_new();
+  X509_LOOKUP* file = parsed != nullptr ? X509_STORE_add_lookup(parsed, X509_LOOKUP_file()) : nullptr;
+  if (file == nullptr || X509_load_cert_crl_file(file, path.c_str(), X509_FILETYPE_PEM) <= 0) {
+    ERR_clear_error();
+    X509_STORE_free(parsed);
+    return nullptr;
+  }
+  cached.store = parsed;
+  return parsed;
 }
 
 int lazy_get_by_subject(X509_LOOKUP* lookup, X509_LOOKUP_TYPE type, const X509_NAME* name, X509_OBJECT* ret) {
