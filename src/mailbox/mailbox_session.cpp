@@ -9,7 +9,6 @@ Session::Session(const Options& options, const Deadline& deadline) : options_(op
 }
 
 Result Session::run() noexcept {
-  if (options_.security != Security::none) load_tls_library();
   const auto start = Deadline::Clock::now();
   try {
     try {

@@ -77,7 +77,6 @@ Result run_smtp_check(const SessionOptions& options, const Deadline& deadline) {
 }
 
 Result Session::run() noexcept {
-  if (options_.security != Security::none) load_tls_library();
   const auto start = Deadline::Clock::now();
   try {
     try {

@@ -94,10 +94,6 @@ void fill_info(SSL* ssl, TlsInfo& info) {
 
 }  // namespace
 
-void load_tls_library() noexcept {
-  (void)OpenSSL_version_num();  // binds the libraries, initialises nothing
-}
-
 void TlsSession::SslDeleter::operator()(ssl_st* ssl) const noexcept { SSL_free(ssl); }
 void TlsSession::ContextDeleter::operator()(ssl_ctx_st* context) const noexcept { SSL_CTX_free(context); }
 

@@ -1,6 +1,6 @@
 #pragma once
 // What a mode is: its options and counters declared as data, and one function that gathers the
-// values. The framework (cli/check_runner) parses options, validates thresholds, runs the mode,
+// values. The framework (src/cli/command_line.cpp) parses options, validates thresholds, runs the mode,
 // evaluates the counters and prints.
 #include <optional>
 #include <stdexcept>

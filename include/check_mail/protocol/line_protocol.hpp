@@ -1,9 +1,8 @@
 #pragma once
 // The engine shared by line-oriented mail protocols (like curl's "pingpong"): send one command
 // line, then read a reply whose shape only the protocol knows, via a ReplyReader it supplies.
-// SMTP's reader collects "250-"/"250 " lines; a POP3 reader would stop at "+OK"/"-ERR" or the
-// "." of a multi-line answer; an IMAP reader would ask for literal bytes ("{123}") and stop at
-// its tag. The engine bounds every reply, stamps the transcript and honours the Deadline.
+// SMTP's reader collects "250-"/"250 " lines; POP3's stops at "+OK"/"-ERR" or the "." of a
+// multi-line answer; IMAP's asks for literal bytes ("{123}") and stops at its tag. The engine bounds every reply, stamps the transcript and honours the Deadline.
 #include <cstddef>
 #include <string_view>
 

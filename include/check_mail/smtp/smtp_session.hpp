@@ -1,5 +1,5 @@
 #pragma once
-// The SMTP check dialogue (shared/reference/smtp-check.md): banner 220 -> EHLO (HELO on 5xx)
+// The SMTP check dialogue (docs/modes/smtp.md): banner 220 -> EHLO (HELO on 5xx)
 // -> [STARTTLS -> 220 -> TLS -> EHLO again] -> [AUTH -> 235] -> [MAIL FROM -> RCPT TO... ->
 // DATA -> 354 -> message -> 250] -> QUIT 221, timing every phase under one Deadline.
 //

@@ -31,7 +31,7 @@ struct TlsOptions {
   bool insecure = false;
   // With insecure and the system store: whether to still evaluate the chain against the store
   // for the would-be verdict (only --verbose shows it). A private CA's issuer is missing from
-  // the hashed directory, and that miss costs reading the whole system CA bundle (16-25 ms).
+  // the hashed directory, and that miss costs reading the whole system CA bundle.
   bool evaluate_when_insecure = true;
   // Name sent as SNI and verified against the certificate; empty: the host connected to.
   // IP literals get no SNI and are matched against the certificate's IP addresses.
@@ -118,14 +118,9 @@ private:
 
 // Makes an OpenSSL context (SSL_CTX*) trust the system CA store, read lazily: the hashed
 // directory (SSL_CERT_DIR or OpenSSL's default) first, the bundle file (SSL_CERT_FILE or the
-// default) only when an issuer is not found there. Reading Debian's whole bundle costs ~16 ms,
+// default) only when an issuer is not found there. Reading Debian's whole bundle is costly,
 // so the TLS sessions use this, and HTTPS too (CURLOPT_SSL_CTX_FUNCTION). Throws
 // TransportError(config) when the store cannot be set up.
 void use_system_trust_store(ssl_ctx_st* context);
-
-// Maps the TLS library now. Where OpenSSL is bound on first use (cmake/CheckMailOpenSSL.cmake), a
-// session that will speak TLS calls this before its clock starts, so that loading the library
-// is not counted as TLS handshake time, just as when it was mapped at start-up.
-void load_tls_library() noexcept;
 
 }  // namespace check_mail::transport

@@ -170,7 +170,7 @@ ts::SessionOptions session_options(ModeRun& run) {
   s.recipients = o.all("email");
   std::string originator = o.get("originator");
   if (originator.empty()) originator = "SMTP-Monitor";
-  // The seed's default "SMTP-Monitor" is not an address: complete it with this host's name.
+  // The classic monitor's default "SMTP-Monitor" is not an address: complete it with this host's name.
   if (originator.find('@') == std::string::npos) originator += "@" + mail::local_host_name();
   s.mail_from = originator;
   s.message.from = "SMTP Monitor <" + originator + ">";

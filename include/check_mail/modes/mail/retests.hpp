@@ -1,5 +1,5 @@
 #pragma once
-// --retests and --retest-interval (the seed's failureretests and retestinterval), shared by the
+// --retests and --retest-interval (the IBM SMTP monitor's failureretests and retestinterval), shared by the
 // smtp, imap and pop3 modes: a failed attempt is tried again before the failure is reported,
 // all attempts inside the check's one deadline.
 #include <functional>
