@@ -40,14 +40,30 @@ void write_all(const char* data, std::size_t size) {
   }
 }
 
-// Async-signal-safe: a fixed message and _exit.
+// What each handled signal ends the check with, rendered before the handlers are installed
+// (plain, or JSON with --output-json): the handler only writes it.
+struct Interrupt {
+  int signal_number;
+  const char* message;
+  std::string text;
+};
+Interrupt g_interrupts[] = {
+    {SIGTERM, "Interrupted by SIGTERM", {}},
+    {SIGINT, "Interrupted by SIGINT", {}},
+    {SIGHUP, "Interrupted by SIGHUP", {}},
+    {SIGALRM, "Check did not finish in time (watchdog)", {}},
+};
+
+void prepare_interrupts(const std::vector<std::string>& args) {
+  for (Interrupt& interrupt : g_interrupts) interrupt.text = check_mail::cli::interrupt_text(args, interrupt.message);
+}
+
+// Async-signal-safe: a prepared message and _exit.
 void on_signal(int signal_number) {
   if (g_finishing.exchange(1)) _exit(g_exit_code);  // the result is on its way out: end with its code
-  const char* text = signal_number == SIGTERM  ? "UNKNOWN: Interrupted by SIGTERM\n"
-                     : signal_number == SIGINT ? "UNKNOWN: Interrupted by SIGINT\n"
-                     : signal_number == SIGHUP ? "UNKNOWN: Interrupted by SIGHUP\n"
-                                               : "UNKNOWN: Check did not finish in time (watchdog)\n";
-  write_all(text, std::strlen(text));
+  for (const Interrupt& interrupt : g_interrupts) {
+    if (interrupt.signal_number == signal_number) write_all(interrupt.text.data(), interrupt.text.size());
+  }
   _exit(3);
 }
 
@@ -75,8 +91,9 @@ void arm_watchdog(double seconds) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  install_handlers();
   std::vector<std::string> args(argv + 1, argv + argc);
+  prepare_interrupts(args);
+  install_handlers();
   check_mail::cli::Outcome outcome = check_mail::cli::run_check(args, arm_watchdog);
   g_exit_code = outcome.exit_code;
   if (g_finishing.exchange(1))

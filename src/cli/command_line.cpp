@@ -206,6 +206,15 @@ Outcome run_mode(const modes::ModeDefinition& mode, const std::vector<std::strin
 
 }  // namespace
 
+std::string interrupt_text(const std::vector<std::string>& args, const std::string& message) {
+  if (!prescan_flag(args, {"--output-json"})) return "UNKNOWN: " + message + "\n";
+  output::RenderOptions render;
+  render.json = true;
+  render.plugin_name = std::string(kCentreonPlugin);
+  render.mode_name = util::sanitize_line(prescan(args, "mode"), 60);
+  return output::Report().render_error(render, message, Status::Unknown).text;
+}
+
 Outcome run_check(const std::vector<std::string>& args, void (*arm_watchdog)(double)) {
   output::RenderOptions render;  // plain text, UNKNOWN: errors before a mode is known
   try {

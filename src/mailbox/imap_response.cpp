@@ -166,6 +166,7 @@ ReadRequest ResponseAssembler::feed_line(std::string_view line) {
     } else if (line.front() == '+') {
       // Continuation requests carry base64 or text, never literals.
       response_.kind = Response::Kind::continuation;
+      response_.line = std::string(line);
       line.remove_prefix(line.starts_with("+ ") ? 2 : 1);
       response_.text = std::string(line);
       complete_ = true;

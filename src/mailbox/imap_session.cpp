@@ -25,7 +25,7 @@ void Session::dialogue() {
   open_mailbox();
   if (!options_.search.empty()) search();
   if (result_.found && options_.delete_found) remove();
-  logout();
+  say_goodbye();
 }
 
 void Session::describe_refusal(mailbox::Failure& failure) const {
@@ -131,7 +131,9 @@ void Session::read_greeting() {
   Reply reply = read("", false);
   const auto status = parse_status(reply.final.text);
   if (reply.final.kind != Response::Kind::untagged || !status) {
-    throw TransportError(ErrorKind::protocol, "not an IMAP greeting: " + util::sanitize_line(reply.final.text, 120));
+    // A POP3 server's "+OK ..." is a continuation to the IMAP parser: quote it as it came.
+    const std::string& received = reply.final.kind == Response::Kind::continuation ? reply.final.line : reply.final.text;
+    throw TransportError(ErrorKind::protocol, "not an IMAP greeting: " + util::sanitize_line(received, 120));
   }
   result_.greeting = util::sanitize_line(status->text, 200);
   if (status->condition == StatusResponse::Condition::bye) {

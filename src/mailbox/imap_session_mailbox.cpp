@@ -158,16 +158,18 @@ void Session::remove() {
   const auto start = Deadline::Clock::now();
   std::string set;
   for (const mailbox::FoundMessage& found : result_.found_all) set += (set.empty() ? "" : ",") + found.id;
-  expect_ok(command({atom("UID"), atom("STORE"), atom(set), atom("+FLAGS.SILENT"), atom("(\\Deleted)")}),
-            "STORE \\Deleted");
-  // UID EXPUNGE removes only our messages; plain EXPUNGE also removes others already marked.
-  if (capabilities_.has("UIDPLUS")) {
-    expect_ok(command({atom("UID"), atom("EXPUNGE"), atom(set)}), "UID EXPUNGE");
-  } else {
-    expect_ok(command({atom("EXPUNGE")}), "EXPUNGE");
-  }
-  result_.deleted = true;
-  result_.timings.remove = seconds_since(start);
+  remove_found([&] {
+    expect_ok(command({atom("UID"), atom("STORE"), atom(set), atom("+FLAGS.SILENT"), atom("(\\Deleted)")}),
+              "STORE \\Deleted");
+    // UID EXPUNGE removes only our messages; plain EXPUNGE also removes others already marked.
+    if (capabilities_.has("UIDPLUS")) {
+      expect_ok(command({atom("UID"), atom("EXPUNGE"), atom(set)}), "UID EXPUNGE");
+    } else {
+      expect_ok(command({atom("EXPUNGE")}), "EXPUNGE");
+    }
+    result_.deleted = true;
+    result_.timings.remove = seconds_since(start);
+  });
 }
 
 }  // namespace check_mail::transport::imap

@@ -20,13 +20,20 @@ Result Session::run() noexcept {
       Failure failure = detail::transport_failure(phase_, error);
       if (error.kind() == ErrorKind::rejected) describe_refusal(failure);
       result_.failure = std::move(failure);
-      if (leaves_dialogue_in_step(error.kind()) && protocol_ && may_say_goodbye()) goodbye();
+      if (leaves_dialogue_in_step(error.kind()) && protocol_ && may_say_goodbye()) say_goodbye();
     }
   } catch (...) {
     result_.failure = detail::internal_failure(phase_);
   }
-  SecureConnectionSetup(connection_, protocol_, result_, phase_).close(start);
+  SecureConnectionSetup(connection_, protocol_, result_, phase_).close(start, goodbye_at_);
   return std::move(result_);
+}
+
+void Session::say_goodbye() {
+  if (!in_step_ || !protocol_) return;
+  goodbye_at_ = Deadline::Clock::now();
+  const GoodbyeBound bound(*protocol_);
+  goodbye();
 }
 
 void Session::check_options() const { detail::check_login_options(options_); }

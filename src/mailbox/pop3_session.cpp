@@ -36,7 +36,7 @@ void Session::dialogue() {
   stat();
   if (!options_.search.empty()) search();
   if (result_.found && options_.delete_found) remove();
-  quit();
+  say_goodbye();
 }
 
 void Session::describe_refusal(mailbox::Failure& failure) const {
@@ -80,7 +80,13 @@ void Session::read_greeting() {
 void Session::capability() {
   phase_ = Phase::capability;
   const Reply reply = command("CAPA", true);
-  // RFC 1939 servers without CAPA answer -ERR: nothing is known, the check goes on.
+  // RFC 1939 servers without CAPA answer -ERR: nothing is known, the check goes on. A -ERR with
+  // a response code (RFC 3206's [SYS/TEMP], [SYS/PERM], RFC 2449's [IN-USE]) is the server
+  // refusing the session, e.g. in maintenance: report it, with its code.
+  if (!reply.ok() && !reply.continuation() && !reply.status.code.empty()) {
+    refusal_ = reply;
+    throw TransportError(ErrorKind::rejected, "CAPA refused: " + reply.summary());
+  }
   capa_supported_ = reply.ok();
   capabilities_ = capa_supported_ ? parse_capabilities(reply.lines) : Capabilities{};
   result_.capabilities = capabilities_.lines;
@@ -228,11 +234,13 @@ void Session::search() {
 void Session::remove() {
   phase_ = Phase::remove;
   const auto start = Deadline::Clock::now();
-  for (const mailbox::FoundMessage& found : result_.found_all) {
-    expect_ok(command("DELE " + std::to_string(found.number)), "DELE");
-  }
-  delete_pending_ = true;
-  result_.timings.remove = seconds_since(start);
+  remove_found([&] {
+    for (const mailbox::FoundMessage& found : result_.found_all) {
+      expect_ok(command("DELE " + std::to_string(found.number)), "DELE");
+    }
+    delete_pending_ = true;
+    result_.timings.remove = seconds_since(start);
+  });
 }
 
 void Session::quit() {
@@ -245,10 +253,12 @@ void Session::quit() {
     if (delete_pending_ && !reply.ok()) {
       // RFC 1939 6: the server could not remove the messages marked for deletion.
       protocol_->note("QUIT refused: the deleted message was not removed");
+      result_.delete_problem = "QUIT refused: " + reply.summary();
     }
     result_.deleted = delete_pending_ && reply.ok();
   } catch (const TransportError& error) {
     protocol_->note(std::string("QUIT: ") + error.what());
+    if (delete_pending_) result_.delete_problem = std::string("QUIT (which commits DELE): ") + error.what();
   }
 }
 

@@ -1,7 +1,10 @@
 #include "check_mail/output/report.hpp"
 
+#include <algorithm>
+
 #include <nlohmann/json.hpp>
 
+#include "check_mail/util/secrets.hpp"
 #include "check_mail/util/strings.hpp"
 
 namespace check_mail::output {
@@ -31,6 +34,13 @@ std::string apply_range_option(std::string range, int mode) {
 
 }  // namespace
 
+std::string safe_output_text(std::string text) {
+  text = util::scrub_secrets(std::move(text));
+  for (char& c : text)
+    if (c == '|') c = '/';
+  return text;
+}
+
 std::optional<RenderOptions::Substitution> parse_substitution(std::string_view option, Regex::Error* error) {
   auto parts = util::split(option, '~');
   std::string flags = parts.size() > 2 ? parts[2] : "";
@@ -46,16 +56,37 @@ void Report::add(Status status, std::string message) {
   if (!message.empty() && message.back() == '\n') message.pop_back();
   for (char& c : message)
     if (c == '\n' || c == '\r') c = ' ';
-  messages_[status].push_back(std::move(message));
+  messages_[status].push_back(safe_output_text(std::move(message)));
   status_ = worst(status_, status);
 }
 
 void Report::add_long(std::string line, bool debug_only) {
   if (!line.empty() && line.back() == '\n') line.pop_back();  // chomped, as Centreon does
-  long_lines_.emplace_back(std::move(line), debug_only);
+  long_lines_.emplace_back(safe_output_text(std::move(line)), debug_only);
 }
 
 void Report::add_perfdata(Perfdata perfdata) { perfdata_.push_back(std::move(perfdata)); }
+
+void Report::limit_long_output(std::size_t max_bytes) {
+  std::size_t used = 0;
+  std::size_t kept = 0;
+  for (; kept < long_lines_.size(); ++kept) {
+    if (long_lines_[kept].second) continue;  // --debug lines are asked for: not counted, kept
+    const std::size_t size = long_lines_[kept].first.size() + 1;
+    if (used + size > max_bytes) break;
+    used += size;
+  }
+  if (kept == long_lines_.size()) return;
+  std::size_t left_out = 0;
+  for (std::size_t i = kept; i < long_lines_.size(); ++i) left_out += long_lines_[i].second ? 0 : 1;
+  long_lines_.erase(std::remove_if(long_lines_.begin() + static_cast<std::ptrdiff_t>(kept), long_lines_.end(),
+                                   [](const auto& line) { return !line.second; }),
+                    long_lines_.end());
+  long_lines_.emplace_back("... " + std::to_string(left_out) + " more line" + (left_out == 1 ? "" : "s") +
+                               " left out (long output limited to " + std::to_string(max_bytes / 1024) +
+                               " KiB; --debug shows everything)",
+                           false);
+}
 
 bool Report::has_messages() const { return !messages_.empty(); }
 

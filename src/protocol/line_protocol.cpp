@@ -16,12 +16,12 @@ void LineProtocol::send_line(std::string_view line, std::string_view display) {
   wire.reserve(line.size() + 2);
   wire.append(line).append("\r\n");
   if (transcript_ != nullptr) transcript_->client(display.empty() ? line : display);
-  connection_.write_all(wire, deadline_);
+  connection_.write_all(wire, *deadline_);
 }
 
 void LineProtocol::send_raw(std::string_view bytes, std::string_view display) {
   if (transcript_ != nullptr && !display.empty()) transcript_->client(display);
-  connection_.write_all(bytes, deadline_);
+  connection_.write_all(bytes, *deadline_);
 }
 
 void LineProtocol::note(std::string_view text) {
@@ -33,7 +33,7 @@ void LineProtocol::read_reply(ReplyReader& reader) {
   ReadRequest request = ReadRequest::line();
   while (request.kind != ReadRequest::Kind::done) {
     if (request.kind == ReadRequest::Kind::line) {
-      const std::string line = connection_.read_line(deadline_, limits_.max_line);
+      const std::string line = connection_.read_line(*deadline_, limits_.max_line);
       total += line.size() + 2;
       if (transcript_ != nullptr) transcript_->server(line);
       if (total > limits_.max_reply_bytes) {
@@ -47,7 +47,7 @@ void LineProtocol::read_reply(ReplyReader& reader) {
         throw TransportError(ErrorKind::too_long,
                              "server reply longer than " + std::to_string(limits_.max_reply_bytes) + " bytes");
       }
-      const std::string bytes = connection_.read_exact(request.literal_size, deadline_);
+      const std::string bytes = connection_.read_exact(request.literal_size, *deadline_);
       if (transcript_ != nullptr) transcript_->server("<literal of " + std::to_string(bytes.size()) + " bytes>");
       request = reader.on_literal(bytes);
     }

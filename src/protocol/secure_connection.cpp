@@ -51,12 +51,13 @@ void SecureConnectionSetup::upgrade(const TlsOptions& tls, const Deadline& deadl
   protocol_->note(describe_tls(info));
 }
 
-void SecureConnectionSetup::close(Deadline::Clock::time_point start) noexcept {
+void SecureConnectionSetup::close(Deadline::Clock::time_point start,
+                                  std::optional<Deadline::Clock::time_point> end) noexcept {
   if (connection_) {
     record_.bytes_sent = connection_->bytes_sent();
     record_.bytes_received = connection_->bytes_received();
   }
-  record_.total = std::chrono::duration<double>(Deadline::Clock::now() - start).count();
+  record_.total = std::chrono::duration<double>(end.value_or(Deadline::Clock::now()) - start).count();
   protocol_.reset();
   if (connection_) connection_->close();
 }

@@ -2,7 +2,10 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <climits>
+
+#include "check_mail/util/strings.hpp"
 
 namespace check_mail::transport::smtp {
 namespace {
@@ -46,7 +49,32 @@ std::string_view phase_label(Phase phase) {
   return {};
 }
 
+bool is_ascii(std::string_view text) {
+  return std::all_of(text.begin(), text.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; });
+}
+
 }  // namespace
+
+std::string Session::mail_parameters(const std::string& sender, const std::vector<std::string>& recipients,
+                                     const Message& message) const {
+  const Capabilities none;
+  const Capabilities& caps = result_.capabilities ? *result_.capabilities : none;
+  std::string parameters;
+  // An address with non-ASCII characters needs SMTPUTF8 (RFC 6531) all the way: without it a
+  // server may accept the message and a later hop bounce it, while the check says OK.
+  std::string utf8_address = is_ascii(sender) ? "" : sender;
+  for (const std::string& recipient : recipients)
+    if (utf8_address.empty() && !is_ascii(recipient)) utf8_address = recipient;
+  if (!utf8_address.empty() && !caps.smtputf8) {
+    throw TransportError(ErrorKind::unsupported, "the server does not offer SMTPUTF8, which the address '" +
+                                                     util::sanitize_line(utf8_address, 80) + "' needs");
+  }
+  const bool eight_bit = !is_ascii(message.head) || !is_ascii(message.body);
+  if (eight_bit && caps.eight_bit_mime) parameters += " BODY=8BITMIME";
+  if (!utf8_address.empty()) parameters += " SMTPUTF8";
+  if (caps.size) parameters += " SIZE=" + std::to_string(message.size());
+  return parameters;
+}
 
 std::string_view phase_name(Phase phase) {
   switch (phase) {
@@ -86,13 +114,17 @@ Result Session::run() noexcept {
       ehlo();
       if (options_.security == Security::starttls) starttls();
       if (options_.auth != AuthMethod::none) authenticate();
+      // The replies to -C commands are judged by their expectations, not by their codes: an
+      // anti-relay check expects a 550. So they never become the reply that tells how it went.
+      std::optional<Reply> before_commands = result_.last_reply;
       if (!options_.extra_commands.empty()) send_extra_commands();
       if (!options_.recipients.empty()) {
         send_message();
+        before_commands = result_.last_reply;
       } else {
         mark_response_time();
       }
-      result_.final_reply = result_.last_reply;
+      result_.final_reply = std::move(before_commands);
       quit();
       phase_ = Phase::done;
     } catch (const TransportError& error) {
@@ -104,15 +136,18 @@ Result Session::run() noexcept {
       // leave the dialogue in step).
       failure.summary = leaves_dialogue_in_step(error.kind()) || label.empty() ? error.what() : std::string(label) + ": " + error.what();
       if (error.kind() == ErrorKind::rejected) failure.reply = result_.last_reply;
+      const bool closing = failure.reply && failure.reply->code == 421;
       result_.failure = std::move(failure);
-      if (leaves_dialogue_in_step(error.kind()) && protocol_) quit();  // a polite goodbye
+      // A polite goodbye, unless the server said 421: it is closing the channel (RFC 5321 3.8),
+      // and one that keeps the socket open would only make the check wait.
+      if (leaves_dialogue_in_step(error.kind()) && protocol_ && !closing) quit();
     }
   } catch (const std::exception& error) {
     result_.failure = Failure{phase_, ErrorKind::io, std::string("internal error: ") + error.what(), std::nullopt};
   } catch (...) {
     result_.failure = Failure{phase_, ErrorKind::io, "internal error", std::nullopt};
   }
-  SecureConnectionSetup(connection_, protocol_, result_, phase_).close(start);
+  SecureConnectionSetup(connection_, protocol_, result_, phase_).close(start, goodbye_at_);
   return std::move(result_);
 }
 
@@ -208,14 +243,24 @@ void Session::starttls() {
 void Session::send_message() {
   phase_ = Phase::mail_from;
   const std::string sender = bare_address(options_.mail_from);
-  const bool eight_bit = needs_8bit_transport(options_.message) && result_.capabilities &&
-                         result_.capabilities->eight_bit_mime;
-  Reply reply = command("MAIL FROM:<" + sender + ">" + (eight_bit ? " BODY=8BITMIME" : ""));
+  std::vector<std::string> recipients;
+  for (const std::string& recipient : options_.recipients) recipients.push_back(bare_address(recipient));
+
+  // The message is composed first: its size goes with MAIL FROM, so a server with a SIZE limit
+  // refuses an oversized test message before it is uploaded (RFC 1870).
+  MessageOptions message_options = options_.message;
+  if (message_options.from.empty()) {
+    message_options.from = sender.empty() ? "check_mail <postmaster@" + local_host_name() + ">" : sender;
+  }
+  if (message_options.to.empty()) message_options.to = recipients;
+  const Message message = build_message(message_options, std::chrono::system_clock::now());
+
+  std::string parameters = mail_parameters(sender, recipients, message);
+  Reply reply = command("MAIL FROM:<" + sender + ">" + parameters);
   if (reply.code != 250) refuse("MAIL FROM <" + sender + "> refused", reply);
 
   phase_ = Phase::rcpt_to;
-  for (const std::string& recipient_option : options_.recipients) {
-    const std::string recipient = bare_address(recipient_option);
+  for (const std::string& recipient : recipients) {
     reply = command("RCPT TO:<" + recipient + ">");
     if (reply.code != 250 && reply.code != 251) refuse("RCPT TO <" + recipient + "> refused", reply);
     result_.accepted_recipients.push_back(recipient);
@@ -227,12 +272,6 @@ void Session::send_message() {
   mark_response_time();
 
   phase_ = Phase::message;
-  MessageOptions message_options = options_.message;
-  if (message_options.from.empty()) {
-    message_options.from = sender.empty() ? "check_mail <postmaster@" + local_host_name() + ">" : sender;
-  }
-  if (message_options.to.empty()) message_options.to = result_.accepted_recipients;
-  const Message message = build_message(message_options, std::chrono::system_clock::now());
   result_.message_token = message.token;
   result_.message_id = message.message_id;
   result_.sent_epoch = message.sent_epoch;
@@ -255,6 +294,8 @@ void Session::send_message() {
 
 void Session::quit() {
   phase_ = Phase::quit;
+  goodbye_at_ = Deadline::Clock::now();
+  const GoodbyeBound bound(*protocol_);
   try {
     const Reply reply = command("QUIT");
     result_.quit_acknowledged = reply.code == 221;

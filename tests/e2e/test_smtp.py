@@ -177,6 +177,15 @@ class PlainTests(SmtpCase):
                    r"invalid response '250 .*' to command 'NOOP'")
         self.assertEqual(r.perfdata["smtp.reply.code"], "250")
 
+    def test_issue14_item14_anti_relay_expectation_ok_with_postfix(self):
+        # Postfix refuses relaying (smtpd_relay_restrictions = reject_unauth_destination): the 554
+        # every expectation asks for is OK, and not the code that decides the state.
+        relay = ["-C", "MAIL FROM:<probe@example.test>", "-R", "^250", "-C", "RCPT TO:<x@elsewhere.invalid>"]
+        r = self.check(self.plain() + relay + ["-R", "^554"], "OK", r"accepting connections")
+        self.assertEqual(r.perfdata["smtp.reply.code"], "250")
+        self.check(self.plain() + relay + ["-R", "^250"], "WARNING",
+                   r"invalid response '554 .*Relay access denied' to command 'RCPT TO:<x@elsewhere\.invalid>'")
+
     def test_total_time_thresholds(self):
         self.check(self.plain() + ["--warning-total-time=0.000001"], "WARNING", r"total time")
         self.check(self.plain() + ["--critical-total-time=0.000001"], "CRITICAL", r"total time")
@@ -369,6 +378,21 @@ class MessageTests(SmtpCase):
         token = self.token_of(r.stdout)
         data = STACK.wait_for_message(token.split(";")[0].encode())
         self.assertGreaterEqual(len(data.replace(b"\n", b"\r\n")), size)  # the Maildir keeps LF only
+
+    def test_issue14_item15_size_is_declared_so_an_oversized_message_is_refused_before_upload(self):
+        # Postfix advertises SIZE 10240000 (message_size_limit): MAIL FROM ... SIZE= is refused.
+        r = self.check(self.plain() + [f"--email={STACK['USER']}", "--message-size=11000000", "--verbose"],
+                       "CRITICAL", r"MAIL FROM <.*> refused: 552 5\.3\.4 Message size exceeds fixed limit",
+                       verbose=False)
+        self.assertRegex(r.stdout, r"C: MAIL FROM:<[^>]+> SIZE=110\d{5}\n", r.describe())
+        self.assertNotIn("<message of", r.stdout, r.describe())
+
+    def test_issue14_item15_smtputf8_is_used_for_a_non_ascii_address(self):
+        # Postfix offers SMTPUTF8 (smtputf8_enable) and refuses a UTF-8 address without it.
+        r = self.check(self.plain() + [f"--email={STACK['USER']}", "--originator=jos\u00e9@example.test",
+                                       "--verbose"], "OK", r"message accepted", verbose=False)
+        self.assertRegex(r.stdout, r"C: MAIL FROM:<jos\u00e9@example\.test> BODY=8BITMIME SMTPUTF8 SIZE=\d+\n",
+                         r.describe())
 
     def test_message_file_and_dot_stuffing(self):
         body_lines = ["First line of the probe body.", ".a line starting with a dot", "..two dots", ".",

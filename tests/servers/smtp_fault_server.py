@@ -16,6 +16,8 @@ against it, so the binary sees a real socket peer. Every accepted connection pla
                                       next step). A reply may be a callable(line) -> bytes. After a
                                       354 to DATA the message is read up to CRLF.CRLF and answered
                                       with map["."] (default 250). Unknown verbs get 502.
+    ("reply", fn)                     read one line and send fn(line) (bytes): a reply that depends on
+                                      the command, e.g. an IMAP tag or a token the client chose
     ("sleep", 2.5)                    pause
     ("silent",)                       read and discard until the client closes (never answer)
     ("flood", 10 * 2**20, b"x")       send that many bytes without any line end (stops quietly
@@ -187,6 +189,12 @@ class FaultServer:
             if not line.upper().startswith(step[1].upper()):
                 self.errors.append(f"expected {step[1]!r}, got {line!r}")
                 return False
+        elif kind == "reply":
+            line = conn.read_line()
+            if line is None:
+                return False
+            self._record(line)
+            conn.send(step[1](line))
         elif kind == "serve":
             return self._serve(conn, step[1])
         elif kind == "sleep":

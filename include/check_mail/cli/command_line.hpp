@@ -17,6 +17,11 @@ struct Outcome {
 // called with the check's timeout once it is known (main() arms a timer from it).
 Outcome run_check(const std::vector<std::string>& args, void (*arm_watchdog)(double seconds) = nullptr);
 
+// The status line a signal or the watchdog ends the check with ("UNKNOWN: <message>"), or with
+// --output-json the same as one JSON document. Made before the check starts: a signal handler
+// can only write what is ready.
+std::string interrupt_text(const std::vector<std::string>& args, const std::string& message);
+
 // The options a mode accepts, in help order: global, mode, thresholds, output.
 std::vector<OptionSpec> mode_option_specs(const modes::ModeDefinition& mode);
 std::vector<OptionSpec> global_option_specs();

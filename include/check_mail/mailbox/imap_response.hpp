@@ -25,6 +25,7 @@ struct Response {
   std::string tag;  // tagged only
   std::string text;
   std::vector<std::string> literals;
+  std::string line;  // continuation only: the line as received ("+OK ready" from a POP3 server)
 };
 
 // Incremental assembly of one response from lines and literal bytes.

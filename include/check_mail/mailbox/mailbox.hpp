@@ -96,8 +96,8 @@ struct Timings {
   std::optional<double> search;    // IMAP SEARCH; POP3 UIDL + TOP of the scanned messages
   std::optional<double> fetch;     // headers of the message found (IMAP FETCH; POP3: in search)
   std::optional<double> remove;    // IMAP STORE + EXPUNGE; POP3 DELE
-  std::optional<double> logout;    // LOGOUT/QUIT round trip
-  std::optional<double> total;     // start of run() -> logged out (or failure)
+  std::optional<double> logout;    // LOGOUT/QUIT round trip (within its own short bound)
+  std::optional<double> total;     // start of run() -> LOGOUT/QUIT sent (or failure); the goodbye is not counted
 };
 
 // The message that matched the search, read back.
@@ -142,6 +142,7 @@ struct Result {
   std::optional<FoundMessage> found;           // the newest match
   std::vector<FoundMessage> found_all;         // every match read back, newest first (found included)
   bool deleted = false;                        // the server confirmed deleting found_all (POP3: QUIT accepted it)
+  std::string delete_problem;                  // why deleting did not finish (timeout, refusal); found stays
   bool logout_acknowledged = false;            // its absence never fails the check
   Transcript transcript{Deadline::Clock::now()};
 

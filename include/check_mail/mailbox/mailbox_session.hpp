@@ -35,8 +35,24 @@ class Session {
   virtual void describe_refusal(Failure& failure) const = 0;
   // Whether the goodbye may still be sent after a failure (not after IMAP's BYE, say).
   [[nodiscard]] virtual bool may_say_goodbye() const { return true; }
-  // LOGOUT / QUIT: records its errors instead of throwing.
+  // LOGOUT / QUIT: records its errors instead of throwing. Called by the protocol's steps as
+  // say_goodbye(), which starts its bound and marks the end of the total time.
   virtual void goodbye() = 0;
+  void say_goodbye();
+
+  // The messages found stay found when deleting them does not finish: a delete that failed is
+  // recorded (Result::delete_problem) and, when the connection is no longer in step, ends the
+  // session without a goodbye.
+  template <class Steps>
+  void remove_found(Steps&& steps) {
+    try {
+      steps();
+    } catch (const TransportError& error) {
+      result_.delete_problem = error.what();
+      if (protocol_) protocol_->note(std::string("delete not confirmed: ") + error.what());
+      if (!leaves_dialogue_in_step(error.kind())) in_step_ = false;
+    }
+  }
 
   const Options& options_;
   const Deadline& deadline_;
@@ -44,6 +60,8 @@ class Session {
   Phase phase_ = Phase::dns;
   std::optional<Connection> connection_;
   std::optional<LineProtocol> protocol_;
+  bool in_step_ = true;  // false once a step broke off mid-reply: no goodbye then
+  std::optional<Deadline::Clock::time_point> goodbye_at_;  // the goodbye's start: the end of the total time
 };
 
 }  // namespace check_mail::transport::mailbox

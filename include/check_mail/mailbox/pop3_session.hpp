@@ -18,7 +18,7 @@
 
 namespace check_mail::transport::pop3 {
 
-// run() (mailbox::Session) still sends QUIT after a refusal.
+// run() (mailbox::Session) still sends QUIT after a refusal (not after a -ERR greeting).
 class Session : public mailbox::Session {
  public:
   using mailbox::Session::Session;
@@ -38,6 +38,8 @@ class Session : public mailbox::Session {
   void dialogue() override;
   void describe_refusal(mailbox::Failure& failure) const override;
   void goodbye() override { quit(); }
+  // Not after a -ERR greeting: the server refused the session and may keep the socket open.
+  [[nodiscard]] bool may_say_goodbye() const override { return phase_ != mailbox::Phase::greeting; }
 
   Reply command(std::string_view line, bool multi_line = false, std::string_view display = {},
                 bool continuation_allowed = false);

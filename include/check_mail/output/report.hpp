@@ -39,6 +39,12 @@ struct RenderOptions {
 // splits it. nullopt, with *error set, when the pattern does not compile.
 std::optional<RenderOptions::Substitution> parse_substitution(std::string_view option, Regex::Error* error);
 
+// What every message and long-output line passes through on its way out. Much of it is a
+// server's text (replies, greetings, spool and service names): a '|' there would start perfdata
+// in the poller's eyes, so it becomes '/'; and a server may quote a password back (a 535 echoing
+// the AUTH line), so every registered secret is scrubbed (util/secrets.hpp).
+[[nodiscard]] std::string safe_output_text(std::string text);
+
 class Report {
 public:
   // A short message in the status line under its state's label.
@@ -46,6 +52,10 @@ public:
   // A line of long output; debug lines show only with --debug.
   void add_long(std::string line, bool debug_only = false);
   void add_perfdata(Perfdata perfdata);
+  // Keeps the long output (the lines shown without --debug) within max_bytes: pollers cut or
+  // reject longer output, and a dialogue transcript repeated per poll grows without bound. The
+  // lines past the limit are left out and a last line says how many.
+  void limit_long_output(std::size_t max_bytes);
 
   [[nodiscard]] Status status() const { return status_; }
   [[nodiscard]] bool has_messages() const;

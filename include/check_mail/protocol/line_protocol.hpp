@@ -2,7 +2,10 @@
 // The engine shared by line-oriented mail protocols (like curl's "pingpong"): send one command
 // line, then read a reply whose shape only the protocol knows, via a ReplyReader it supplies.
 // SMTP's reader collects "250-"/"250 " lines; POP3's stops at "+OK"/"-ERR" or the "." of a
-// multi-line answer; IMAP's asks for literal bytes ("{123}") and stops at its tag. The engine bounds every reply, stamps the transcript and honours the Deadline.
+// multi-line answer; IMAP's asks for literal bytes ("{123}") and stops at its tag. The engine
+// bounds every reply, stamps the transcript and honours the Deadline.
+#include <algorithm>
+#include <chrono>
 #include <cstddef>
 #include <string_view>
 
@@ -44,7 +47,7 @@ public:
   // Non-owning: connection, deadline and transcript (may be null) must outlive this object.
   LineProtocol(Connection& connection, const Deadline& deadline, Transcript* transcript,
                LineProtocolLimits limits = {})
-      : connection_(connection), deadline_(deadline), transcript_(transcript), limits_(limits) {}
+      : connection_(connection), deadline_(&deadline), transcript_(transcript), limits_(limits) {}
 
   // Sends `line` + CRLF in one write. `display` (if not empty) is what the transcript shows
   // instead, e.g. "AUTH PLAIN <redacted>". Throws TransportError(config) if the line contains
@@ -59,14 +62,39 @@ public:
   void note(std::string_view text);
 
   [[nodiscard]] Connection& connection() noexcept { return connection_; }
-  [[nodiscard]] const Deadline& deadline() const noexcept { return deadline_; }
+  [[nodiscard]] const Deadline& deadline() const noexcept { return *deadline_; }
   [[nodiscard]] Transcript* transcript() noexcept { return transcript_; }
 
 private:
+  friend class GoodbyeBound;
   Connection& connection_;
-  const Deadline& deadline_;
+  const Deadline* deadline_;
   Transcript* transcript_;
   LineProtocolLimits limits_;
+};
+
+// The goodbye (SMTP QUIT, IMAP LOGOUT, POP3 QUIT) under a short bound of its own while this
+// object lives: the check's result is known by then, and a server that never answers the
+// goodbye must not use up the check's time (nor its total-time thresholds, nor a retest).
+// Never past the check's deadline.
+class GoodbyeBound {
+public:
+  static constexpr std::chrono::milliseconds default_bound{1000};
+
+  explicit GoodbyeBound(LineProtocol& protocol, std::chrono::milliseconds bound = default_bound)
+      : protocol_(protocol),
+        bounded_(std::min(bound, std::chrono::milliseconds(protocol.deadline().remaining_ms()))),
+        previous_(protocol.deadline_) {
+    protocol_.deadline_ = &bounded_;
+  }
+  ~GoodbyeBound() { protocol_.deadline_ = previous_; }
+  GoodbyeBound(const GoodbyeBound&) = delete;
+  GoodbyeBound& operator=(const GoodbyeBound&) = delete;
+
+private:
+  LineProtocol& protocol_;
+  Deadline bounded_;
+  const Deadline* previous_;
 };
 
 }  // namespace check_mail::transport

@@ -71,9 +71,10 @@ public:
   // The handshake (step tls_handshake) on the open connection, recorded and noted.
   void upgrade(const TlsOptions& tls, const Deadline& deadline);
 
-  // At the end of a run, whatever happened: the byte counts, the total time since `start`,
-  // then the line protocol dropped and the connection closed (TLS close_notify, best effort).
-  void close(Deadline::Clock::time_point start) noexcept;
+  // At the end of a run, whatever happened: the byte counts, the total time from `start` to
+  // `end` (the goodbye's start, which is not part of it; unset: now), then the line protocol
+  // dropped and the connection closed (TLS close_notify, best effort).
+  void close(Deadline::Clock::time_point start, std::optional<Deadline::Clock::time_point> end = std::nullopt) noexcept;
 
 private:
   std::optional<Connection>& connection_;

@@ -76,7 +76,7 @@ struct Timings {
   // mail transaction: connection established -> the last reply before QUIT.
   std::optional<double> response;
   std::optional<double> upload;         // first message byte sent -> 250 after "."
-  std::optional<double> total;          // start of run() -> QUIT answered (or failure)
+  std::optional<double> total;          // start of run() -> QUIT sent (or failure); QUIT itself is not counted
 };
 
 struct Failure {
@@ -96,7 +96,9 @@ struct Result {
   // Most recent server reply (its code is the "status"). After a refusal the failing reply is
   // in failure->reply, since a polite QUIT (221) may have followed.
   std::optional<Reply> last_reply;
-  std::optional<Reply> final_reply;   // the last reply before QUIT: the message's 250, or EHLO's/AUTH's
+  // The last reply before QUIT that tells how the dialogue went: the message's 250, or EHLO's/
+  // AUTH's; never a reply to an extra command (their expectations judge those).
+  std::optional<Reply> final_reply;
   std::string peer_address;           // numeric address connected to
   std::optional<TlsInfo> tls;         // set once TLS is up
   std::optional<Capabilities> capabilities;  // from the last EHLO/HELO
@@ -136,7 +138,7 @@ public:
   void authenticate();
   void send_extra_commands();   // SessionOptions::extra_commands, replies recorded
   void send_message();          // MAIL FROM, RCPT TO..., DATA, message, "."
-  void quit();                  // QUIT, expecting 221 (errors recorded, not thrown)
+  void quit();                  // QUIT, expecting 221, within GoodbyeBound (errors recorded, not thrown)
 
   [[nodiscard]] const Result& result() const noexcept { return result_; }
   [[nodiscard]] Result& result() noexcept { return result_; }
@@ -150,6 +152,10 @@ private:
   void authenticate_cram_md5();
   void expect_auth_success(const Reply& reply, sasl::Mechanism mechanism);
   void mark_response_time();
+  // MAIL FROM's parameters for this message: BODY=8BITMIME, SMTPUTF8 (an address needs it; throws
+  // unsupported when the server does not offer it), SIZE= (when SIZE is advertised).
+  [[nodiscard]] std::string mail_parameters(const std::string& sender, const std::vector<std::string>& recipients,
+                                            const Message& message) const;
 
   const SessionOptions& options_;
   const Deadline& deadline_;
@@ -158,6 +164,7 @@ private:
   std::optional<Connection> connection_;
   std::optional<LineProtocol> protocol_;
   Deadline::Clock::time_point connected_at_{};
+  std::optional<Deadline::Clock::time_point> goodbye_at_;  // QUIT sent: the end of the total time
 };
 
 // Convenience: Session(options, deadline).run().

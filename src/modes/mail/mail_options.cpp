@@ -304,6 +304,7 @@ ConnectionSettings read_connection(const cli::Options& options, Protocol protoco
   if (!r.prefix().empty()) password = secret(options, r.prefix() + "password", "", what, report);
   if (!password) password = secret(options, "password", std::string(t.password_env), what, report);
   s.password = password.value_or("");
+  util::register_login(s.username, s.password);
   s.allow_plaintext_auth = options.flag("allow-plaintext-auth");
   return s;
 }

@@ -219,7 +219,9 @@ void run(ModeRun& run, Protocol protocol) {
   fill_values(protocol, options, result, attempts, run.groups.front().global);
   report_certificate_dates(result, run.report);
   if (result.found && options.delete_found && !result.deleted) {
-    run.report.add(output::Status::Warning, "the message found could not be deleted");
+    run.report.add(output::Status::Warning,
+                   "the message found could not be confirmed deleted" +
+                       (result.delete_problem.empty() ? std::string() : " (" + util::sanitize_line(result.delete_problem, 160) + ")"));
   }
 }
 

@@ -8,6 +8,7 @@
 
 #include "check_mail/smtp/smtp_session.hpp"
 #include "check_mail/util/files.hpp"
+#include "check_mail/util/secrets.hpp"
 #include "check_mail/util/strings.hpp"
 #include "check_mail/modes/mail/mail_counters.hpp"
 #include "check_mail/modes/mail/mail_options.hpp"
@@ -50,7 +51,10 @@ std::vector<cli::OptionSpec> options() {
       opt("ssl", "", "Same as --security=ssl (implicit TLS).", "", "", kSection),
       opt("starttls", "", "Same as --security=starttls.", "", "S", kSection),
       opt("helo-name", "NAME", "Name sent with EHLO/HELO (default: this machine's host name).", "", "F", kSection, {"fqdn"}),
-      opt("expect-banner", "REGEX", "The 220 greeting must match this Perl regular expression.", "", "", kSection),
+      opt("expect-banner", "REGEX",
+          "A line of the 220 greeting must match this Perl regular expression (each line is tried as its "
+          "text, \"mx.example ESMTP\", and with the code, \"220 mx.example ESMTP\"; the whole greeting too).",
+          "", "", kSection),
       opt("expect", "STRING", "check_smtp compatibility: the greeting must contain this string.", "", "e", kSection),
       shared("auth-type"),
       shared("username"),
@@ -162,6 +166,7 @@ ts::SessionOptions session_options(ModeRun& run) {
   s.username = c.username;
   s.password = c.password;
   s.shared_secret = o.get("shared-secret");
+  util::register_secret(s.shared_secret);
   if (s.auth != ts::AuthMethod::none && s.username.empty()) throw CheckError("--auth-type needs --username.");
   if (s.auth != ts::AuthMethod::none && s.password.empty() && s.shared_secret.empty())
     throw CheckError("--auth-type needs --password (or --password-file, or CHECK_MAIL_SMTP_PASSWORD).");
@@ -277,6 +282,17 @@ std::string banner_text(const ts::Result& r) {
   return std::to_string(r.banner->code) + " " + r.banner->text();
 }
 
+// --expect-banner against each line of the greeting, as its text ("exim.example ESMTP") and
+// with the code ("220 exim.example ESMTP"), so "^exim\\.example" matches a multi-line greeting
+// too; and, as before, against the whole greeting on one line.
+bool banner_matches(const output::Regex& pattern, const ts::Result& r) {
+  if (!r.banner) return false;
+  if (pattern.search(banner_text(r))) return true;
+  const std::string code = std::to_string(r.banner->code) + " ";
+  return std::any_of(r.banner->lines.begin(), r.banner->lines.end(),
+                     [&](const std::string& line) { return pattern.search(line) || pattern.search(code + line); });
+}
+
 // -e and --expect-banner against the greeting, then check_smtp's -R against the replies to -C.
 // Returns an empty Problem when everything matched.
 Problem expectation_failure(const cli::Options& o, const std::optional<output::Regex>& expect_banner,
@@ -286,7 +302,7 @@ Problem expectation_failure(const cli::Options& o, const std::optional<output::R
   if (!o.get("expect").empty() && banner_text(r).find(o.get("expect")) == std::string::npos)
     return {"banner", "unexpected_banner",
             "greeting does not contain '" + util::sanitize_line(o.get("expect"), 60) + "': " + banner};
-  if (expect_banner && !expect_banner->search(banner_text(r)))
+  if (expect_banner && !banner_matches(*expect_banner, r))
     return {"banner", "unexpected_banner", "greeting does not match --expect-banner: " + banner};
   auto commands = o.all("command");
   for (std::size_t i = 0; i < responses.size() && i < r.command_replies.size(); ++i) {

@@ -4,6 +4,8 @@
 // the outcome into values.
 #include "check_mail/modes/roundtrip/roundtrip.hpp"
 
+#include <algorithm>
+#include <chrono>
 #include <thread>
 
 #include "check_mail/util/strings.hpp"
@@ -23,6 +25,9 @@ using output::CounterGroup;
 using output::Value;
 
 const std::string kTlsSection = "TLS options (both legs)";
+// The long output of -v (both legs' dialogues, one line per poll) stays within what pollers
+// show; --debug shows all of it.
+constexpr std::size_t kVerboseLongOutputBytes = 4096;
 const std::string kMessageSection = "Roundtrip options";
 
 std::vector<cli::OptionSpec> options() {
@@ -150,9 +155,12 @@ double now_epoch() {
 
 void run_async_roundtrip(ModeRun& run, const Plan& plan) {
   const auto start = transport::Deadline::Clock::now();
+  // A file planted by another user in a shared directory must not decide this check's result.
+  if (const auto foreign = foreign_state_file(plan.state_file)) throw CheckError(util::sanitize_line(*foreign, 300));
   std::string problem;
-  State state = load_state(plan.state_file, &problem);
+  const State before = load_state(plan.state_file, &problem);
   if (!problem.empty()) run.report.add(output::Status::Warning, problem);
+  State state = before;
   AsyncLegs legs;
   legs.send = [&] { return ts::run_smtp_check(plan.smtp, run.deadline); };
   legs.poll = [&](const std::vector<std::string>& tokens) {
@@ -160,9 +168,14 @@ void run_async_roundtrip(ModeRun& run, const Plan& plan) {
     options.search.tokens = tokens;
     return mb::run_mailbox_check(plan.protocol, options, run.deadline);
   };
-  const AsyncOutcome outcome = run_async(legs, state, plan.smtp.recipients.front(), plan.lost_after, now_epoch());
-  if (const auto error = save_state(plan.state_file, state)) {
-    run.report.add(output::Status::Warning, "cannot write state file '" + plan.state_file + "': " + *error);
+  AsyncOutcome outcome = run_async(legs, state, plan.smtp.recipients.front(), plan.lost_after, now_epoch());
+  // Other checks may have updated the file meanwhile: apply this run's changes to it as it is now.
+  State written;
+  const auto wait = std::chrono::milliseconds(std::max<long long>(run.deadline.remaining_ms(), 100));
+  if (const auto error = update_state(plan.state_file, changes_between(before, state), wait, &written, &outcome.lost)) {
+    run.report.add(output::Status::Warning, "cannot update state file '" + plan.state_file + "': " + *error);
+  } else {
+    outcome.pending = written.pending.size();
   }
   const mb::Result* fetch = outcome.fetch ? &*outcome.fetch : nullptr;
   reject_config_errors(plan, outcome.smtp, fetch);
@@ -170,6 +183,7 @@ void run_async_roundtrip(ModeRun& run, const Plan& plan) {
   const double total = std::chrono::duration<double>(transport::Deadline::Clock::now() - start).count();
   fill_async_values(plan, outcome, total, run.groups.front().global);
   warn_if_not_deleted(run.report, fetch);
+  if (!run.debug) run.report.limit_long_output(kVerboseLongOutputBytes);
 }
 
 void run(ModeRun& run) {
@@ -194,6 +208,7 @@ void run(ModeRun& run) {
   const double total = std::chrono::duration<double>(transport::Deadline::Clock::now() - start).count();
   fill_values(plan, outcome, total, run.groups.front().global);
   warn_if_not_deleted(run.report, fetch);
+  if (!run.debug) run.report.limit_long_output(kVerboseLongOutputBytes);
 }
 
 }  // namespace

@@ -167,7 +167,9 @@ void reject_config_errors(const Plan& plan, const ts::Result& smtp, const mb::Re
 
 void warn_if_not_deleted(output::Report& report, const mb::Result* fetch) {
   if (fetch && !fetch->found_all.empty() && !fetch->deleted) {
-    report.add(output::Status::Warning, "the test message could not be deleted");
+    report.add(output::Status::Warning,
+               "the test message could not be confirmed deleted" +
+                   (fetch->delete_problem.empty() ? std::string() : " (" + util::sanitize_line(fetch->delete_problem, 160) + ")"));
   }
 }
 

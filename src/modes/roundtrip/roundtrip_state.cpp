@@ -2,11 +2,13 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cmath>
 #include <cstring>
 #include <nlohmann/json.hpp>
 
+#include "check_mail/util/file_lock.hpp"
 #include "check_mail/util/files.hpp"
 
 namespace check_mail::modes::roundtrip {
@@ -91,6 +93,61 @@ State load_state(const std::string& path, std::string* problem) {
 
 std::optional<std::string> save_state(const std::string& path, const State& state) {
   return util::write_file_atomically(path, serialize_state(state));
+}
+
+StateChanges changes_between(const State& before, const State& after) {
+  auto has = [](const State& state, const std::string& token) {
+    return std::any_of(state.pending.begin(), state.pending.end(),
+                       [&](const SentMessage& message) { return message.token == token; });
+  };
+  StateChanges changes;
+  for (const SentMessage& message : after.pending)
+    if (!has(before, message.token)) changes.added.push_back(message);
+  for (const SentMessage& message : before.pending)
+    if (!has(after, message.token)) changes.removed.push_back(message.token);
+  return changes;
+}
+
+State merge_state(State current, const StateChanges& changes, std::vector<SentMessage>* dropped) {
+  auto& pending = current.pending;
+  pending.erase(std::remove_if(pending.begin(), pending.end(),
+                               [&](const SentMessage& message) {
+                                 return std::find(changes.removed.begin(), changes.removed.end(), message.token) !=
+                                        changes.removed.end();
+                               }),
+                pending.end());
+  for (const SentMessage& message : changes.added) {
+    const bool known = std::any_of(pending.begin(), pending.end(),
+                                   [&](const SentMessage& other) { return other.token == message.token; });
+    if (!known) pending.push_back(message);
+  }
+  std::stable_sort(pending.begin(), pending.end(),
+                   [](const SentMessage& a, const SentMessage& b) { return a.sent_epoch < b.sent_epoch; });
+  while (pending.size() > State::max_pending) {
+    if (dropped) dropped->push_back(pending.front());
+    pending.erase(pending.begin());
+  }
+  return current;
+}
+
+std::optional<std::string> update_state(const std::string& path, const StateChanges& changes,
+                                        std::chrono::milliseconds wait, State* written,
+                                        std::vector<SentMessage>* dropped) {
+  std::string error;
+  const auto lock = util::FileLock::acquire(path + ".lock", wait, &error);
+  if (!lock) return error;
+  // A file damaged since this run read it was reported then; what this run knows is kept.
+  State merged = merge_state(load_state(path, nullptr), changes, dropped);
+  if (auto failure = save_state(path, merged)) return failure;
+  if (written) *written = std::move(merged);
+  return std::nullopt;
+}
+
+std::optional<std::string> foreign_state_file(const std::string& path) {
+  for (const std::string& file : {path, path + ".lock"}) {
+    if (auto owner = util::foreign_owner(file)) return "state file '" + file + "' " + *owner + ": refusing it";
+  }
+  return std::nullopt;
 }
 
 }  // namespace check_mail::modes::roundtrip

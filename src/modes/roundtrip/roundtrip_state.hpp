@@ -1,7 +1,10 @@
 #pragma once
 // The state of the asynchronous roundtrip: the test messages sent and not yet seen, kept between
 // runs in a small JSON file written atomically with mode 0600 (never through a symlink). Parsing
-// is pure, for tests; a damaged file is reported and replaced, never trusted half-way.
+// is pure, for tests; a damaged file is reported and replaced, never trusted half-way. Checks
+// that run at once on one file each apply their own changes to it under a lock (update_state),
+// so none loses another's messages; a file another user owns is refused.
+#include <chrono>
 #include <cstddef>
 #include <optional>
 #include <string>
@@ -29,5 +32,25 @@ struct State {
 [[nodiscard]] State load_state(const std::string& path, std::string* problem);
 // Writes it atomically (0600). Returns an error message, or nullopt.
 [[nodiscard]] std::optional<std::string> save_state(const std::string& path, const State& state);
+
+// What one run changed: the message it sent, and the messages it saw arrive or gave up as lost.
+struct StateChanges {
+  std::vector<SentMessage> added;
+  std::vector<std::string> removed;  // tokens
+};
+[[nodiscard]] StateChanges changes_between(const State& before, const State& after);
+// The changes applied to the state as another run may have left it; beyond State::max_pending
+// the oldest are dropped (into *dropped, when set).
+[[nodiscard]] State merge_state(State current, const StateChanges& changes, std::vector<SentMessage>* dropped);
+
+// Under an exclusive lock on "<path>.lock" (waiting at most `wait`): reads the file as it is
+// now, applies the changes and writes it back; *written is what was written. Returns an error
+// message, or nullopt.
+[[nodiscard]] std::optional<std::string> update_state(const std::string& path, const StateChanges& changes,
+                                                      std::chrono::milliseconds wait, State* written,
+                                                      std::vector<SentMessage>* dropped);
+
+// A state file (or its lock file) that belongs to another user: why it is refused, else nullopt.
+[[nodiscard]] std::optional<std::string> foreign_state_file(const std::string& path);
 
 }  // namespace check_mail::modes::roundtrip

@@ -136,3 +136,29 @@ TEST(RoundtripState, FileIsPrivateAndADamagedOneIsReported) {
   ::unlink(path.c_str());
   ::rmdir(dir_template);
 }
+
+// Two checks that read the same state, each sending one message and one seeing an old one
+// arrive: applied one after the other to the file, both changes survive.
+TEST(RoundtripState, Issue14Item9ChangesOfConcurrentRunsAreMerged) {
+  State before;
+  before.pending = {{"old", 10, "a@b"}, {"older", 5, "a@b"}};
+  State first = before;
+  first.pending.push_back({"first", 20, "a@b"});
+  first.pending.erase(first.pending.begin());  // "old" arrived
+  State second = before;
+  second.pending.push_back({"second", 21, "a@b"});
+
+  State on_disk = merge_state(before, changes_between(before, first), nullptr);
+  on_disk = merge_state(on_disk, changes_between(before, second), nullptr);
+  std::vector<std::string> tokens;
+  for (const SentMessage& message : on_disk.pending) tokens.push_back(message.token);
+  EXPECT_EQ(tokens, (std::vector<std::string>{"older", "first", "second"}));
+
+  State full;
+  for (int i = 0; i < static_cast<int>(State::max_pending); ++i) full.pending.push_back({std::to_string(i), 100.0 + i, ""});
+  std::vector<SentMessage> dropped;
+  const State merged = merge_state(full, StateChanges{{{"new", 1000, ""}}, {}}, &dropped);
+  EXPECT_EQ(merged.pending.size(), State::max_pending);
+  ASSERT_EQ(dropped.size(), 1u);
+  EXPECT_EQ(dropped.front().token, "0");
+}

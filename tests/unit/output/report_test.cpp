@@ -10,6 +10,7 @@
 
 #include "check_mail/output/perfdata.hpp"
 #include "check_mail/output/status.hpp"
+#include "check_mail/util/secrets.hpp"
 
 namespace check_mail::output {
 namespace {
@@ -579,6 +580,48 @@ TEST(ReportError, Json) {
   EXPECT_EQ(plugin["exit_code"], 2);
   EXPECT_EQ(plugin["outputs"][0]["msg"], "CRITICAL: refused");
   EXPECT_EQ(plugin["outputs"][0]["exit"], "CRITICAL");
+}
+
+// A '|' in a server's text (a reply, a spool name) would start perfdata in the poller's eyes; a
+// password a server quotes back must not be printed. Both are handled where all output passes.
+TEST(Report, Issue14Item5PipeInServerTextNeverStartsPerfdata) {
+  Report report;
+  report.add(Status::Critical, "RCPT TO refused: 550 no|such user | 'fake'=1;2;3");
+  report.add_long("S: 550 x|y");
+  report.add_perfdata(perf("time", "1"));
+  RenderOptions options;
+  options.verbose = true;
+  const std::string text = report.render(options).text;
+  EXPECT_EQ(text, "CRITICAL: RCPT TO refused: 550 no/such user / 'fake'=1;2;3 | 'time'=1;;;0;\nS: 550 x/y\n");
+  EXPECT_EQ(report.render_error(options, "greeting: 421 a|b").text.find("a|b"), std::string::npos);
+}
+
+TEST(Report, Issue14Item6RegisteredSecretsAreScrubbedFromMessagesAndLongOutput) {
+  util::register_secret("Echoed-Secret-9");
+  Report report;
+  report.add(Status::Critical, "AUTH PLAIN refused: 535 5.7.8 bad password Echoed-Secret-9");
+  report.add_long("S: A0002 BAD LOGIN \"monitor\" \"Echoed-Secret-9\"");
+  RenderOptions options;
+  options.verbose = true;
+  const std::string text = report.render(options).text;
+  EXPECT_EQ(text.find("Echoed-Secret-9"), std::string::npos) << text;
+  EXPECT_NE(text.find("bad password <redacted>"), std::string::npos) << text;
+}
+
+TEST(Report, Issue14Item20LongOutputIsLimitedWithANote) {
+  Report report;
+  report.add(Status::Critical, "lost");
+  for (int i = 0; i < 100; ++i) report.add_long("S: a line of a long dialogue, number " + std::to_string(i));
+  report.add_long("debug detail", true);
+  report.limit_long_output(1024);
+  RenderOptions options;
+  options.verbose = true;
+  const std::string text = report.render(options).text;
+  EXPECT_LE(text.size(), 1024u + 200u) << text;
+  EXPECT_NE(text.find("more lines left out (long output limited to 1 KiB; --debug shows everything)"), std::string::npos)
+      << text;
+  options.debug = true;
+  EXPECT_NE(report.render(options).text.find("debug detail"), std::string::npos);
 }
 
 }  // namespace

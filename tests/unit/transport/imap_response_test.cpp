@@ -12,7 +12,7 @@ using namespace check_mail::transport::imap;
 namespace {
 
 Response untagged(std::string text, std::vector<std::string> literals = {}) {
-  return Response{Response::Kind::untagged, "", std::move(text), std::move(literals)};
+  return Response{Response::Kind::untagged, "", std::move(text), std::move(literals), {}};
 }
 
 }  // namespace

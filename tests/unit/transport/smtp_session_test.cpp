@@ -630,6 +630,79 @@ TEST(SmtpSession, PhaseNames) {
   EXPECT_EQ(phase_name(Phase::tls_handshake), "tls_handshake");
 }
 
+// SIZE advertised: the message's size goes with MAIL FROM, so an oversized test message is
+// refused before it is uploaded.
+TEST(SmtpSession, Issue14Item15SizeIsDeclaredWhenAdvertised) {
+  ScriptedServer server(std::vector<Step>{step::send(kBanner), step::expect("EHLO tester"),
+                                          step::send("250-localhost\r\n250 SIZE 1000\r\n"),
+                                          step::expect_prefix("MAIL FROM:<a@b> SIZE="),
+                                          step::send("552 5.3.4 Message size exceeds fixed limit\r\n")} +
+                        quit_steps());
+  SessionOptions options = options_for(server);
+  options.mail_from = "a@b";
+  options.recipients = {"c@d"};
+  options.message.pad_to_bytes = 5000;
+  const Deadline deadline(5s);
+  const Result result = run_smtp_check(options, deadline);
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.failure->phase, Phase::mail_from);
+  EXPECT_TRUE(server.wait_done());
+  const auto lines = server.received_lines();
+  ASSERT_GE(lines.size(), 2u);
+  const std::string declared = lines[1].substr(std::string("MAIL FROM:<a@b> SIZE=").size());
+  EXPECT_GE(std::stoul(declared), 5000u);
+  EXPECT_LE(std::stoul(declared), 5001u);
+}
+
+// A non-ASCII address goes with SMTPUTF8 when offered, and is refused before MAIL FROM when not.
+TEST(SmtpSession, Issue14Item15Smtputf8ForNonAsciiAddresses) {
+  ScriptedServer offered(std::vector<Step>{step::send(kBanner), step::expect("EHLO tester"),
+                                           step::send("250-localhost\r\n250-8BITMIME\r\n250 SMTPUTF8\r\n"),
+                                           step::expect("MAIL FROM:<a@b> BODY=8BITMIME SMTPUTF8"), step::send("250 ok\r\n"),
+                                           step::expect("RCPT TO:<jos\xc3\xa9@example.com>"), step::send("250 ok\r\n"),
+                                           step::expect("DATA"), step::send("354 go\r\n"), step::read_data(),
+                                           step::send("250 queued\r\n")} +
+                         quit_steps());
+  SessionOptions options = options_for(offered);
+  options.mail_from = "a@b";
+  options.recipients = {"jos\xc3\xa9@example.com"};
+  const Deadline deadline(5s);
+  const Result result = run_smtp_check(options, deadline);
+  ASSERT_TRUE(result.ok()) << result.failure->summary;
+  EXPECT_TRUE(offered.failures().empty());
+
+  ScriptedServer missing(std::vector<Step>{step::send(kBanner), step::expect("EHLO tester"),
+                                           step::send("250-localhost\r\n250 8BITMIME\r\n")} +
+                         quit_steps());
+  options = options_for(missing);
+  options.mail_from = "a@b";
+  options.recipients = {"jos\xc3\xa9@example.com"};
+  const Result refused = run_smtp_check(options, deadline);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.failure->kind, ErrorKind::unsupported);
+  EXPECT_EQ(refused.failure->summary,
+            "the server does not offer SMTPUTF8, which the address 'jos\xc3\xa9@example.com' needs");
+  EXPECT_TRUE(missing.wait_done());
+  for (const std::string& line : missing.received_lines()) EXPECT_NE(line.rfind("MAIL", 0), 0u) << line;
+}
+
+// check_smtp's -C replies are judged by -R, never taken as the reply telling how it went.
+TEST(SmtpSession, Issue14Item14ExtraCommandRepliesAreNotTheFinalReply) {
+  ScriptedServer server(std::vector<Step>{step::send(kBanner), step::expect("EHLO tester"),
+                                          step::send("250 localhost\r\n"), step::expect("RCPT TO:<x@elsewhere>"),
+                                          step::send("550 5.7.1 relaying denied\r\n")} +
+                        quit_steps());
+  SessionOptions options = options_for(server);
+  options.extra_commands = {"RCPT TO:<x@elsewhere>"};
+  const Deadline deadline(5s);
+  const Result result = run_smtp_check(options, deadline);
+  ASSERT_TRUE(result.ok()) << result.failure->summary;
+  ASSERT_EQ(result.command_replies.size(), 1u);
+  EXPECT_EQ(result.command_replies[0].code, 550);
+  ASSERT_TRUE(result.final_reply);
+  EXPECT_EQ(result.final_reply->code, 250);
+}
+
 TEST(SmtpSession, EightBitBodyIsDeclaredWhenSupported) {
   ScriptedServer server(std::vector<Step>{step::send(kBanner), step::expect("EHLO tester"),
                                           step::send("250-localhost\r\n250 8BITMIME\r\n"),

@@ -1,6 +1,8 @@
 // Where a password comes from: the option, a file's first line, or an environment variable.
 #include "check_mail/util/secrets.hpp"
 
+#include "check_mail/util/base64.hpp"
+
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -154,6 +156,35 @@ TEST_F(Secrets, HugeFileIsAnError) {
   SecretSource source;
   source.file = file(std::string(70 * 1024, 'x'));
   EXPECT_EQ(error_of(source), "Cannot read API password file '" + source.file + "': file larger than 65536 bytes");
+}
+
+// A server may quote credentials back (a 535 echoing the AUTH line, an IMAP BAD quoting LOGIN):
+// every form a registered secret travels in is scrubbed.
+TEST(SecretRegistry, Issue14Item6ScrubsEveryFormOfARegisteredSecret) {
+  register_secret("Pa\"ss\\w0rd-x");
+  register_login("reg-user", "Pa\"ss\\w0rd-x");
+  const std::string plain = "Pa\"ss\\w0rd-x";
+  const std::string quoted = "Pa\\\"ss\\\\w0rd-x";
+  const std::string b64 = base64_encode(plain);
+  const std::string sasl = base64_encode(std::string("\0reg-user\0", 10) + plain);
+  const std::string embedded = base64_encode("prefix:" + plain + ":suffix");
+  for (const std::string& text : {plain, quoted, b64, sasl, embedded}) {
+    const std::string scrubbed = scrub_secrets("535 5.7.8 bad " + text + " here");
+    EXPECT_EQ(scrubbed.find(text), std::string::npos) << scrubbed;
+    EXPECT_NE(scrubbed.find("<redacted>"), std::string::npos) << scrubbed;
+    EXPECT_EQ(scrubbed.find("w0rd"), std::string::npos) << scrubbed;
+  }
+  EXPECT_EQ(scrub_secrets("250 nothing secret"), "250 nothing secret");
+}
+
+TEST(SecretRegistry, ResolvedSecretsAreRegisteredAndTinyOnesAreNot) {
+  SecretSource source;
+  source.value = "Res0lved-Value";
+  source.value_given = true;
+  ASSERT_TRUE(resolve_secret(source, "password"));
+  EXPECT_EQ(scrub_secrets("NO Res0lved-Value"), "NO <redacted>");
+  register_secret("abc");
+  EXPECT_EQ(scrub_secrets("abc abc"), "abc abc");
 }
 
 }  // namespace
