@@ -1,6 +1,8 @@
 // check_mail: parse, run one check, print its result, exit 0-3. Signals from the poller and a
 // watchdog past the timeout still end in one UNKNOWN status line.
 #include <signal.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/time.h>
 #include <unistd.h>
 
@@ -43,10 +45,13 @@ void write_all(const char* data, std::size_t size) {
 // Async-signal-safe: a fixed message and _exit.
 void on_signal(int signal_number) {
   if (g_finishing.exchange(1)) _exit(g_exit_code);  // the result is on its way out: end with its code
-  const char* text = signal_number == SIGTERM  ? "UNKNOWN: Interrupted by SIGTERM\n"
-                     : signal_number == SIGINT ? "UNKNOWN: Interrupted by SIGINT\n"
-                     : signal_number == SIGHUP ? "UNKNOWN: Interrupted by SIGHUP\n"
-                                               : "UNKNOWN: Check did not finish in time (watchdog)\n";
+  const char* text = signal_number == SIGTERM   ? "UNKNOWN: Interrupted by SIGTERM\n"
+                     : signal_number == SIGINT  ? "UNKNOWN: Interrupted by SIGINT\n"
+                     : signal_number == SIGHUP  ? "UNKNOWN: Interrupted by SIGHUP\n"
+                     : signal_number == SIGQUIT ? "UNKNOWN: Interrupted by SIGQUIT\n"
+                     : signal_number == SIGUSR1 ? "UNKNOWN: Interrupted by SIGUSR1\n"
+                     : signal_number == SIGUSR2 ? "UNKNOWN: Interrupted by SIGUSR2\n"
+                                                : "UNKNOWN: Check did not finish in time (watchdog)\n";
   write_all(text, std::strlen(text));
   _exit(3);
 }
@@ -58,8 +63,18 @@ void install_handlers() {
   struct sigaction handler {};
   handler.sa_handler = on_signal;
   sigemptyset(&handler.sa_mask);
-  for (int s : {SIGTERM, SIGINT, SIGALRM, SIGHUP}) sigaddset(&handler.sa_mask, s);  // one at a time
-  for (int s : {SIGTERM, SIGINT, SIGALRM, SIGHUP}) sigaction(s, &handler, nullptr);
+  // SIGQUIT would dump core, SIGUSR1/2 end the process silently: each ends in one status line too.
+  constexpr int kEnding[] = {SIGTERM, SIGINT, SIGALRM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2};
+  for (int s : kEnding) sigaddset(&handler.sa_mask, s);  // one at a time
+  for (int s : kEnding) sigaction(s, &handler, nullptr);
+}
+
+// The process holds passwords: no core file, and no ptrace or /proc/PID/mem by other
+// processes of the same user.
+void forbid_core_dumps() {
+  const rlimit none{0, 0};
+  setrlimit(RLIMIT_CORE, &none);
+  prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 }
 
 // The deadline ends every step in time; this timer is the backstop should anything block
@@ -75,6 +90,7 @@ void arm_watchdog(double seconds) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  forbid_core_dumps();
   install_handlers();
   std::vector<std::string> args(argv + 1, argv + argc);
   check_mail::cli::Outcome outcome = check_mail::cli::run_check(args, arm_watchdog);
@@ -83,6 +99,7 @@ int main(int argc, char** argv) {
     for (;;) pause();  // a signal handler is printing "UNKNOWN: Interrupted" and ends the process
   write_all(outcome.text.data(), outcome.text.size());
 #ifdef CHECK_MAIL_LEAK_CHECK
+  prctl(PR_SET_DUMPABLE, 1, 0, 0, 0);  // LeakSanitizer ptraces the process to stop its threads
   __lsan_do_leak_check();
 #endif
   // Everything is written; skip the libraries' exit handlers (OpenSSL's clean-up alone costs
