@@ -1,6 +1,8 @@
 // check_mail: parse, run one check, print its result, exit 0-3. Signals from the poller and a
 // watchdog past the timeout still end in one UNKNOWN status line.
 #include <signal.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/time.h>
 #include <unistd.h>
 
@@ -51,6 +53,9 @@ Interrupt g_interrupts[] = {
     {SIGTERM, "Interrupted by SIGTERM", {}},
     {SIGINT, "Interrupted by SIGINT", {}},
     {SIGHUP, "Interrupted by SIGHUP", {}},
+    {SIGQUIT, "Interrupted by SIGQUIT", {}},
+    {SIGUSR1, "Interrupted by SIGUSR1", {}},
+    {SIGUSR2, "Interrupted by SIGUSR2", {}},
     {SIGALRM, "Check did not finish in time (watchdog)", {}},
 };
 
@@ -74,8 +79,18 @@ void install_handlers() {
   struct sigaction handler {};
   handler.sa_handler = on_signal;
   sigemptyset(&handler.sa_mask);
-  for (int s : {SIGTERM, SIGINT, SIGALRM, SIGHUP}) sigaddset(&handler.sa_mask, s);  // one at a time
-  for (int s : {SIGTERM, SIGINT, SIGALRM, SIGHUP}) sigaction(s, &handler, nullptr);
+  // SIGQUIT would dump core, SIGUSR1/2 end the process silently: each ends in one status line too.
+  constexpr int kEnding[] = {SIGTERM, SIGINT, SIGALRM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2};
+  for (int s : kEnding) sigaddset(&handler.sa_mask, s);  // one at a time
+  for (int s : kEnding) sigaction(s, &handler, nullptr);
+}
+
+// The process holds passwords: no core file, and no ptrace or /proc/PID/mem by other
+// processes of the same user.
+void forbid_core_dumps() {
+  const rlimit none{0, 0};
+  setrlimit(RLIMIT_CORE, &none);
+  prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 }
 
 // The deadline ends every step in time; this timer is the backstop should anything block
@@ -91,6 +106,7 @@ void arm_watchdog(double seconds) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  forbid_core_dumps();
   std::vector<std::string> args(argv + 1, argv + argc);
   prepare_interrupts(args);
   install_handlers();
@@ -100,6 +116,7 @@ int main(int argc, char** argv) {
     for (;;) pause();  // a signal handler is printing "UNKNOWN: Interrupted" and ends the process
   write_all(outcome.text.data(), outcome.text.size());
 #ifdef CHECK_MAIL_LEAK_CHECK
+  prctl(PR_SET_DUMPABLE, 1, 0, 0, 0);  // LeakSanitizer ptraces the process to stop its threads
   __lsan_do_leak_check();
 #endif
   // Everything is written; skip the libraries' exit handlers (OpenSSL's clean-up alone costs

@@ -1,11 +1,9 @@
 #include "check_mail/cli/command_line.hpp"
 
-#include <CLI/CLI.hpp>
-
 #include <algorithm>
 #include <cmath>
-#include <set>
 
+#include "check_mail/cli/argument_scanner.hpp"
 #include "check_mail/cli/mode_registry.hpp"
 #include "check_mail/util/strings.hpp"
 #include "check_mail/version.hpp"
@@ -17,98 +15,25 @@ using output::Status;
 
 constexpr std::string_view kCentreonPlugin = "apps::smartermail::restapi::plugin";
 
-// The value of --mode (or another option) found by a first pass over argv, before the mode's
-// own options are known.
-std::string prescan(const std::vector<std::string>& args, const std::string& name) {
-  std::string value;
-  for (std::size_t i = 0; i < args.size(); ++i) {
-    const std::string& arg = args[i];
-    if (arg == "--" + name && i + 1 < args.size()) value = args[++i];
-    else if (arg.rfind("--" + name + "=", 0) == 0) value = arg.substr(name.size() + 3);
+// A first pass over argv before the mode is known, with every mode's declarations: it finds
+// --mode, --plugin, --help, --version and --list-mode without taking an option's value for one
+// ("-P -V" is a password). The modes agree on which names take a value (a unit test checks it).
+Options first_pass(const std::vector<std::string>& args) {
+  std::vector<OptionSpec> specs = global_option_specs();
+  for (const modes::ModeDefinition* mode : all_modes()) {
+    std::vector<OptionSpec> own = command_line_option_specs(*mode, mode->counters(), args);
+    specs.insert(specs.end(), std::make_move_iterator(own.begin()), std::make_move_iterator(own.end()));
   }
-  return value;
-}
-
-bool prescan_flag(const std::vector<std::string>& args, std::initializer_list<std::string_view> names) {
-  return std::any_of(args.begin(), args.end(), [&](const std::string& arg) {
-    return std::find(names.begin(), names.end(), arg) != names.end();
-  });
-}
-
-// Every long name must be known: a clear message instead of CLI11's generic one.
-void reject_unknown_options(const std::vector<std::string>& args, const std::vector<OptionSpec>& specs) {
-  // A linear scan per argument: a handful of arguments against ~130 declarations costs less
-  // than building lookup sets on every start.
-  auto known_long = [&](std::string_view name) {
-    return std::any_of(specs.begin(), specs.end(), [&](const OptionSpec& spec) {
-      return spec.name == name || std::find(spec.aliases.begin(), spec.aliases.end(), name) != spec.aliases.end();
-    });
-  };
-  auto known_short = [&](char letter) {
-    return std::any_of(specs.begin(), specs.end(),
-                       [&](const OptionSpec& spec) { return spec.short_names.find(letter) != std::string::npos; });
-  };
-  for (const std::string& arg : args) {
-    if (arg == "--") break;
-    if (arg.rfind("--", 0) == 0) {
-      std::string_view name = std::string_view(arg).substr(2, arg.find('=') == std::string::npos ? std::string::npos
-                                                                                                 : arg.find('=') - 2);
-      if (!known_long(name)) throw UsageError{"Unknown option '--" + util::sanitize_line(name, 60) + "' (see --help)"};
-    } else if (arg.size() >= 2 && arg[0] == '-' && !std::isdigit(static_cast<unsigned char>(arg[1])) &&
-               !known_short(arg[1])) {
-      throw UsageError{"Unknown option '-" + std::string(1, arg[1]) + "' (see --help)"};
-    }
-  }
-}
-
-Options parse(const std::vector<std::string>& args, const std::vector<OptionSpec>& specs) {
-  reject_unknown_options(args, specs);
-  CLI::App app{"check_mail"};
-  app.set_help_flag();
-  app.allow_extras(false);
-  std::vector<std::pair<const OptionSpec*, CLI::Option*>> bound;
-  for (const OptionSpec& spec : specs) {
-    // Only the options the command line may name are handed to CLI11: registering one costs a
-    // check against every option already registered, and a mode with ~130 declared options
-    // (the smtp mode's thresholds) spent about a millisecond there on every run. Every token
-    // was checked against all declarations above, and defaults come from the declarations.
-    if (!may_be_named(spec, args)) continue;
-    std::string names = "--" + spec.name;
-    for (const std::string& alias : spec.aliases) names += ",--" + alias;
-    for (char c : spec.short_names) names += std::string(",-") + c;
-    CLI::Option* option = spec.value_name.empty() ? app.add_flag(names) : app.add_option(names)->expected(0, 1);
-    option->multi_option_policy(spec.repeatable || spec.value_name.empty() ? CLI::MultiOptionPolicy::TakeAll
-                                                                           : CLI::MultiOptionPolicy::TakeLast);
-    bound.emplace_back(&spec, option);
-  }
-  std::vector<std::string> reversed(args.rbegin(), args.rend());  // CLI11 consumes from the back
-  try {
-    app.parse(reversed);
-  } catch (const CLI::ExtrasError& e) {
-    // Not echoed: a stray word is often a value that lost its option ("--api-password= secret").
-    throw UsageError{"Command line error: unexpected argument(s) that are not options (values go with their "
-                     "option: --name=value or --name value)"};
-  } catch (const CLI::ParseError& e) {
-    throw UsageError{std::string("Command line error: ") + e.what()};
-  }
-  Options options;
-  options.set_defaults(specs);
-  for (const auto& [spec, option] : bound) {
-    if (option->count() == 0) continue;
-    std::vector<std::string> values = option->results();
-    if (values.empty()) values.push_back("");
-    if (spec->value_name.empty()) values = {""};
-    options.set(spec->name, values);
-  }
-  return options;
+  return scan_arguments(args, specs, UnknownOptions::skip);
 }
 
 output::RenderOptions render_options(const Options& options, const std::string& mode) {
   output::RenderOptions render;
   render.plugin_name = std::string(kCentreonPlugin);
   render.mode_name = mode;
+  // Graded as the plugin guidelines' levels: -v and -vv the long output, -vvv (3) adds --debug.
   render.verbose = options.flag("verbose");
-  render.debug = options.flag("debug");
+  render.debug = options.flag("debug") || options.all("verbose").size() >= 3;
   render.json = options.flag("output-json");
   render.ignore_perfdata = options.flag("output-ignore-perfdata");
   render.ignore_label = options.flag("output-ignore-label");
@@ -166,7 +91,7 @@ Outcome run_mode(const modes::ModeDefinition& mode, const std::vector<std::strin
   output::Report report;
   try {
     std::vector<output::CounterGroup> groups = mode.counters();
-    Options options = parse(args, command_line_option_specs(mode, groups, args));
+    Options options = scan_arguments(args, command_line_option_specs(mode, groups, args));
     render = render_options(options, std::string(mode.name));
     if (options.flag("help")) return usage_outcome(mode_help(mode));
     double timeout = timeout_seconds(options, mode);
@@ -218,14 +143,15 @@ std::string interrupt_text(const std::vector<std::string>& args, const std::stri
 Outcome run_check(const std::vector<std::string>& args, void (*arm_watchdog)(double)) {
   output::RenderOptions render;  // plain text, UNKNOWN: errors before a mode is known
   try {
-    if (prescan_flag(args, {"--version", "-V"})) return usage_outcome(std::string(kProgramName) + " " + kVersion + "\n");
-    std::string plugin = prescan(args, "plugin");
+    const Options first = first_pass(args);
+    if (first.flag("version")) return usage_outcome(std::string(kProgramName) + " " + kVersion + "\n");
+    std::string plugin = first.get("plugin");
     if (!plugin.empty() && plugin != kCentreonPlugin)
       return error_outcome(render, "Unknown plugin '" + util::sanitize_line(plugin, 80) + "': check_mail replaces " +
                                        std::string(kCentreonPlugin) + " only.");
-    if (prescan_flag(args, {"--list-mode"})) return usage_outcome(list_modes());
-    std::string mode_name = prescan(args, "mode");
-    bool help = prescan_flag(args, {"--help", "-h"});
+    if (first.flag("list-mode")) return usage_outcome(list_modes());
+    std::string mode_name = first.get("mode");
+    bool help = first.flag("help");
     if (mode_name.empty()) {
       if (help || args.empty()) return usage_outcome(global_help());
       return error_outcome(render, "Need to specify '--mode' option (see --list-mode).");
@@ -235,6 +161,8 @@ Outcome run_check(const std::vector<std::string>& args, void (*arm_watchdog)(dou
       return error_outcome(render, "mode '" + util::sanitize_line(mode_name, 60) +
                                        "' doesn't exist (use --list-mode option to show available modes).");
     return run_mode(*mode, args, arm_watchdog);
+  } catch (const UsageError& e) {
+    return error_outcome(render, e.message);
   } catch (const std::exception& e) {
     return error_outcome(render, std::string("Internal error: ") + e.what());
   }

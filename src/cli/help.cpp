@@ -50,7 +50,8 @@ std::string options_help(const std::vector<OptionSpec>& specs) {
     out += "  " + option_usage(spec) + "\n";
     std::string help = spec.help;
     if (!spec.default_value.empty()) help += " (default: " + spec.default_value + ")";
-    if (spec.repeatable) help += " Repeatable.";
+    // Some help texts say it already ("... (repeatable)."), as the man page generator checks too.
+    if (spec.repeatable && spec.help.find("repeatable") == std::string::npos) help += " Repeatable.";
     out += wrap(help, 6);
   }
   return out;

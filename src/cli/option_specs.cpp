@@ -13,7 +13,7 @@ std::vector<OptionSpec> global_option_specs() {
       {"help", "", "Show help (of the mode, with --mode) and exit.", "", {}, "h", false, false, section},
       {"version", "", "Show the version and exit.", "", {}, "V", false, false, section},
       {"timeout", "SECONDS", "The whole check, retries included, ends within this time.", "", {}, "t", false, false, section},
-      {"verbose", "", "Long output: one line per instance, the protocol dialogue with timings.", "", {}, "v", false, false, section},
+      {"verbose", "", "Long output: one line per instance, the protocol dialogue with timings. Given three times (-vvv), also --debug.", "", {}, "v", false, false, section},
       {"debug", "", "Even more long output (requests and decisions; secrets are never shown).", "", {}, "", false, false, section},
   };
 }

@@ -20,10 +20,12 @@ import dataclasses
 import json
 import os
 import shutil
+import signal
 import stat
 import subprocess
 import sys
 import tempfile
+import time
 import unittest
 
 import cases
@@ -292,3 +294,119 @@ class PasswordFileModeTests(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class CommandLineTests(unittest.TestCase):
+    """Issue 14: the command-line scanner (flags given values, secrets that look like options),
+    core dumps and the signals that end a run, roundtrip's -H, the help text and -v levels."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.binary = support.require_check_mail()
+
+    def run_check(self, *args, env=None):
+        return support.run([self.binary, *args], timeout=20, env=env)
+
+    def smtp_to_closed_port(self, *args):
+        return self.run_check("--mode=smtp", "-H", "127.0.0.1", "-p", str(support.closed_port()), "--timeout=2", *args)
+
+    def test_issue14_item1_flag_with_value_refused(self):
+        for flag in ("--insecure=false", "--insecure=0", "--insecure=no", "--allow-plaintext-auth=no",
+                     "--verbose=x", "--debug=x", "--starttls=1", "--insecure="):
+            with self.subTest(flag=flag):
+                result = self.smtp_to_closed_port(flag)
+                name = flag.split("=", 1)[0]
+                self.assertEqual((result.exit, result.first_line),
+                                 (3, f"UNKNOWN: Option '{name}' takes no value.".encode()), result.describe())
+        spools = self.run_check("--mode=spools", "--hostname=127.0.0.1", "--api-username=u", "--api-password=p",
+                                "--insecure=false")
+        self.assertEqual(spools.first_line, b"UNKNOWN: Option '--insecure' takes no value.", spools.describe())
+
+    def test_issue14_item1_ignore_quit_takes_the_value_the_icinga_itl_passes(self):
+        for args in (("-q", "true"), ("-q", "false"), ("-q",), ("--ignore-quit-failure=1",)):
+            with self.subTest(args=args):
+                result = self.smtp_to_closed_port(*args)
+                self.assertEqual(result.exit, 2, result.describe())
+                self.assertRegex(result.first_line, rb"^CRITICAL: ", result.describe())
+        refused = self.smtp_to_closed_port("-q=maybe")
+        self.assertEqual(refused.exit, 3, refused.describe())
+
+    def test_issue14_item2_secret_word_after_an_option_stays_a_value(self):
+        closed = str(support.closed_port())
+        smtp = ["--mode=smtp", "-H", "127.0.0.1", "-p", closed, "--timeout=2", "-U", "user", "-A", "plain"]
+        spools = ["--mode=spools", "--hostname=127.0.0.1", f"--port={closed}", "--proto=http", "--api-username=u",
+                  "--timeout=2", f"--statefile-dir={tempfile.gettempdir()}"]
+        roundtrip = ["--mode=roundtrip", "--hostname=127.0.0.1", f"--smtp-port={closed}", "--username=u",
+                     "--timeout=2"]
+        carriers = [(smtp, "-P"), (smtp, "--password"), (smtp, "--authpass"), (smtp, "--shared-secret"),
+                    (smtp, "--ssl-key-password"), (spools, "--api-password"), (spools, "--proxyurl"),
+                    (roundtrip, "-P"), (roundtrip, "--smtp-password"), (roundtrip, "--imap-password")]
+        for secret in ("--Sup3rS3cret!", "-pSecret9", "-V", "--help", "--mode=Secret7", "--list-mode", "-h"):
+            for base, option in carriers:
+                with self.subTest(option=option, secret=secret, mode=base[0]):
+                    result = self.run_check(*base, option, secret)
+                    self.assertRegex(result.first_line, support.STATUS_RE, result.describe())
+                    self.assertNotIn(secret.encode(), result.stdout + result.stderr, result.describe())
+                    self.assertNotIn(b"check_mail 0.", result.first_line, "the version was printed")
+                    self.assertNotIn(b"Command line error", result.stdout, result.describe())
+                    self.assertNotIn(b"Unknown option", result.stdout, result.describe())
+
+    def test_issue14_item8_no_core_dump_of_a_run(self):
+        """RLIMIT_CORE 0 and not dumpable: /proc/PID belongs to root although the run is nobody's."""
+        from smtp_fault_server import FaultServer
+        with FaultServer([("silent",)]) as server:
+            proc = subprocess.Popen(["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", self.binary,
+                                     "--mode=smtp", "-H", "127.0.0.1", "-p", str(server.port), "--timeout=10"],
+                                    stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+            try:
+                time.sleep(0.5)
+                with open(f"/proc/{proc.pid}/limits") as f:
+                    core = [line for line in f if line.startswith("Max core file size")]
+                self.assertEqual(core[0].split()[4:6], ["0", "0"], core)
+                with open(f"/proc/{proc.pid}/status") as f:
+                    uid_line = [line for line in f if line.startswith("Uid:")][0]
+                self.assertEqual(uid_line.split()[1], "65534", uid_line)
+                self.assertEqual(os.stat(f"/proc/{proc.pid}/environ").st_uid, 0, "the process is dumpable")
+            finally:
+                proc.send_signal(signal.SIGTERM)
+                out, err = proc.communicate(timeout=10)
+        self.assertEqual((proc.returncode, out, err), (3, b"UNKNOWN: Interrupted by SIGTERM\n", b""))
+
+    def test_issue14_item8_sigquit_and_sigusr_end_in_one_unknown_line(self):
+        from smtp_fault_server import FaultServer
+        for number, name in ((signal.SIGQUIT, "SIGQUIT"), (signal.SIGUSR1, "SIGUSR1"), (signal.SIGUSR2, "SIGUSR2")):
+            with self.subTest(signal=name), FaultServer([("silent",)]) as server:
+                proc = subprocess.Popen([self.binary, "--mode=smtp", "-H", "127.0.0.1", "-p", str(server.port),
+                                         "--timeout=20"], stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                        stderr=subprocess.PIPE)
+                time.sleep(0.3)
+                proc.send_signal(number)
+                out, err = proc.communicate(timeout=10)
+                self.assertEqual((proc.returncode, out, err), (3, f"UNKNOWN: Interrupted by {name}\n".encode(), b""))
+
+    def test_issue14_item20_roundtrip_accepts_H(self):
+        result = self.run_check("--mode=roundtrip", "-H", "127.0.0.1", "-U", "u@example.com", "-P", "p",
+                                f"--smtp-port={support.closed_port()}", "--timeout=2")
+        self.assertEqual(result.exit, 2, result.describe())
+        self.assertRegex(result.first_line, rb"^CRITICAL: .*127\.0\.0\.1", result.describe())
+
+    def test_issue14_item20_help_says_repeatable_once(self):
+        for mode in ("smtp", "spools", "roundtrip"):
+            with self.subTest(mode=mode):
+                text = " ".join(self.run_check("--help", f"--mode={mode}").stdout.decode().split())
+                self.assertIn("Repeatable.", text)  # options whose help does not say it
+                self.assertNotRegex(text, r"(?i)repeatable\)?\.? Repeatable\.")
+
+    def test_issue14_item20_graded_verbosity(self):
+        """-v and -vv: the long output; -vvv (the guidelines' level 3) adds --debug's lines."""
+        with support.Simulator() as sim:
+            base = ["--mode=spools", "--hostname=127.0.0.1", f"--port={sim.http_port}", "--proto=http",
+                    f"--api-username={support.USERNAME}", f"--api-password={support.PASSWORD}",
+                    f"--statefile-dir={tempfile.mkdtemp(prefix='cm-verbosity-')}"]
+            levels = {flags: self.run_check(*base, *flags) for flags in
+                      (("-v",), ("-vv",), ("-vvv",), ("-v", "-v", "-v"), ("-v", "--debug"))}
+        shape = {flags: [line.split(b":")[0] for line in result.lines] for flags, result in levels.items()}
+        self.assertEqual(shape[("-v",)], shape[("-vv",)])
+        self.assertEqual(shape[("-vvv",)], shape[("-v", "--debug")])
+        self.assertEqual(shape[("-v", "-v", "-v")], shape[("-v", "--debug")])
+        self.assertGreater(len(shape[("-vvv",)]), len(shape[("-v",)]))

@@ -137,12 +137,13 @@ def parse_nagios(path):
 
 
 def nagios_expand(command_line, host_vars, address, plugin_dir, args, where):
-    """Nagios' macro expansion: $USER1$, $HOSTADDRESS$, $_HOSTxxx$ (empty when the host does not
-    define it, as Nagios), $ARGn$ from the check_command (empty past the last)."""
+    """Nagios' macro expansion: $USER1$, $HOSTADDRESS$, $_HOSTxxx$ (left as it is when neither
+    the host nor a template defines it, as Nagios 4 does), $ARGn$ from the check_command (empty
+    past the last). test_engines.py runs the real Nagios."""
     macros = {"USER1": plugin_dir, "HOSTADDRESS": address}
     for name in MACRO.findall(command_line):
         if name.startswith("_HOST"):
-            macros[name] = host_vars.get(name[len("_HOST"):], "")
+            macros[name] = host_vars.get(name[len("_HOST"):], f"${name}$")
         elif re.fullmatch(r"ARG\d+", name):
             n = int(name[3:])
             macros[name] = args[n - 1] if n <= len(args) else ""
@@ -482,6 +483,31 @@ class CentreonTests(SnippetTest):
                 self.assertIn(f"$_HOST{macro}$", command)
             self.assertTrue(command.startswith("$CENTREONPLUGINS$/check_mail "), command)
 
+    # Fields of each CLAPI line, object;action included (Centreon's CLAPI reference): a missing
+    # column shifts the next ones (a description read as is_password).
+    CLAPI_FIELDS = {
+        ("CMD", "add"): 5,              # name;type;command line
+        ("HTPL", "add"): 8,             # name;alias;address;templates;instance;hostgroups
+        ("HTPL", "setmacro"): 7,        # name;macro;value;is_password;description
+        ("STPL", "add"): 5,             # name;alias;template
+        ("STPL", "setparam"): 5,        # name;parameter;value
+        ("STPL", "setmacro"): 7,        # name;macro;value;is_password;description
+        ("STPL", "addhosttemplate"): 4,  # name;host template
+    }
+
+    def test_every_line_has_the_fields_of_its_action(self):
+        with open(CLAPI, encoding="utf-8") as f:
+            for number, line in enumerate(f, 1):
+                if not line.strip():
+                    continue
+                fields = line.rstrip("\n").split(";")
+                key = (fields[0], fields[1].lower())
+                with self.subTest(line=number, action=";".join(key)):
+                    self.assertIn(key, self.CLAPI_FIELDS, f"{CLAPI}:{number}: unknown object/action")
+                    self.assertEqual(len(fields), self.CLAPI_FIELDS[key], f"{CLAPI}:{number}: {line.strip()}")
+                    if key[1] == "setmacro":
+                        self.assertIn(fields[5], ("0", "1"), f"{CLAPI}:{number}: is_password column")
+
     def test_every_mode_has_a_command(self):
         found = {re.search(r"--mode=(\S+)", c).group(1) for c in self.commands.values()}
         self.assertEqual(found, set(self.modes()))
@@ -550,6 +576,14 @@ class NagiosTests(SnippetTest):
         cls.commands = {o["command_name"]: o["command_line"] for kind, o in objects if kind == "command"}
         cls.templates = {o["name"]: o for kind, o in objects if kind == "host"}
 
+    def test_every_variable_a_command_uses_is_declared_in_a_template(self):
+        """Nagios 4 passes $_HOSTX$ through literally when nothing defines _X."""
+        declared = {key for template in self.templates.values() for key in template if key.startswith("_")}
+        for name, line in self.commands.items():
+            for macro in MACRO.findall(line):
+                if macro.startswith("_HOST"):
+                    self.assertIn(macro[len("_HOST"):], declared, f"{name}: ${macro}$ has no template value")
+
     def test_every_mode_has_a_command(self):
         self.assertEqual(set(self.commands), {f"check_mail_{mode}" for mode in self.modes()})
         for name, line in self.commands.items():
@@ -599,7 +633,8 @@ class NagiosTests(SnippetTest):
             f.write(support.PASSWORD + "\n")
         os.chmod(password_file, 0o600)
         host = self.host("check_mail_spools")
-        host["SMARTERMAILAPIPASSWORD"] = ""
+        # Not set on the host: the template's empty value.
+        host["SMARTERMAILAPIPASSWORD"] = self.templates["check-mail-smartermail-api"]["_SMARTERMAILAPIPASSWORD"]
         host["SMARTERMAILAPIEXTRAOPTIONS"] += f" --api-password-file={password_file}"
         command = nagios_expand(self.commands["check_mail_spools"], host, "127.0.0.1", PLUGIN_DIR, [],
                                 "check_mail_spools")

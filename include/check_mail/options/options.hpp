@@ -18,6 +18,9 @@ struct OptionSpec {
   bool repeatable = false;           // every occurrence kept (e.g. --change-exit)
   bool hidden = false;               // accepted but not listed (compatibility no-ops)
   std::string section;               // help section title
+  // A flag that also takes a yes/no word ("-q true", "--x=false"): check_smtp's -q, which the
+  // Icinga ITL passes with its variable's value. Any other flag given a value is refused.
+  bool flag_takes_boolean = false;
 };
 
 // What the command line said, by primary option name.

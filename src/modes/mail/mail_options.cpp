@@ -28,7 +28,7 @@ struct Field {
   std::string value_name;
   std::string help;
   std::string default_value;
-  std::string shorts;  // one-letter names, standalone only
+  std::string shorts;  // one-letter names, not for a leg's own options (--smtp-port has none)
   Presence presence;
   bool tls;  // listed under the TLS section
 };
@@ -234,7 +234,7 @@ std::vector<cli::OptionSpec> connection_option_specs(Protocol protocol, Scope sc
     }
     spec.help += leg_note;
     spec.default_value = field.default_value;
-    if (scope == Scope::standalone) spec.short_names = field.shorts;
+    if (scope != Scope::leg) spec.short_names = field.shorts;
     spec.section = field.tls ? tls_section : section;
     if (protocol == Protocol::smtp && scope == Scope::standalone) use_smtp_mode_wording(spec);
     specs.push_back(std::move(spec));

@@ -42,6 +42,15 @@ std::vector<cli::OptionSpec> options() {
     return std::move(*it);
   };
   const std::vector<cli::OptionSpec> retest = retest_option_specs(kSection);
+  // The Icinga ITL's smtp command passes "-q" with its variable's value: "-q true".
+  auto ignore_quit_failure = [&opt] {
+    cli::OptionSpec spec = opt("ignore-quit-failure", "",
+                               "check_smtp compatibility (also -q true or -q false, as the Icinga ITL passes it); a "
+                               "failed QUIT never fails the check anyway.",
+                               "", "q", kSection);
+    spec.flag_takes_boolean = true;
+    return spec;
+  };
   return {
       shared("hostname"),
       shared("port"),
@@ -66,7 +75,7 @@ std::vector<cli::OptionSpec> options() {
       retest[1],
       opt("command", "LINE", "Send this command after AUTH (check_smtp's -C; repeatable).", "", "C", kSection, {}, true),
       opt("response", "REGEX", "Expected reply to the matching --command (check_smtp's -R; repeatable): WARNING otherwise.", "", "R", kSection, {}, true),
-      opt("ignore-quit-failure", "", "check_smtp compatibility; a failed QUIT never fails the check anyway.", "", "q", kSection),
+      ignore_quit_failure(),
       opt("certificate-days", "WARN[,CRIT]", "check_smtp compatibility: minimum days of certificate validity.", "", "D", kTlsSection),
       shared("insecure"),
       shared("cafile"),
