@@ -90,8 +90,8 @@ void arm_watchdog(double seconds) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  forbid_core_dumps();
   install_handlers();
+  forbid_core_dumps();
   std::vector<std::string> args(argv + 1, argv + argc);
   check_mail::cli::Outcome outcome = check_mail::cli::run_check(args, arm_watchdog);
   g_exit_code = outcome.exit_code;
