@@ -59,15 +59,31 @@ Interrupt g_interrupts[] = {
     {SIGALRM, "Check did not finish in time (watchdog)", {}},
 };
 
-void prepare_interrupts(const std::vector<std::string>& args) {
-  for (Interrupt& interrupt : g_interrupts) interrupt.text = check_mail::cli::interrupt_text(args, interrupt.message);
+// The handlers are installed first (a signal at start-up still ends in a plain status line);
+// once the command line is parsed the texts are rendered as the result would be (JSON with
+// --output-json), with the handled signals blocked so that a handler never reads a text being
+// written.
+void prepare_interrupts(const check_mail::output::RenderOptions& render) {
+  sigset_t handled, previous;
+  sigemptyset(&handled);
+  for (const Interrupt& interrupt : g_interrupts) sigaddset(&handled, interrupt.signal_number);
+  sigprocmask(SIG_BLOCK, &handled, &previous);
+  for (Interrupt& interrupt : g_interrupts) interrupt.text = check_mail::cli::interrupt_text(render, interrupt.message);
+  sigprocmask(SIG_SETMASK, &previous, nullptr);
 }
 
 // Async-signal-safe: a prepared message and _exit.
 void on_signal(int signal_number) {
   if (g_finishing.exchange(1)) _exit(g_exit_code);  // the result is on its way out: end with its code
   for (const Interrupt& interrupt : g_interrupts) {
-    if (interrupt.signal_number == signal_number) write_all(interrupt.text.data(), interrupt.text.size());
+    if (interrupt.signal_number != signal_number) continue;
+    if (!interrupt.text.empty()) {
+      write_all(interrupt.text.data(), interrupt.text.size());
+    } else {  // before the texts are rendered
+      write_all("UNKNOWN: ", 9);
+      write_all(interrupt.message, std::strlen(interrupt.message));
+      write_all("\n", 1);
+    }
   }
   _exit(3);
 }
@@ -103,14 +119,18 @@ void arm_watchdog(double seconds) {
   setitimer(ITIMER_REAL, &timer, nullptr);
 }
 
+void on_started(double timeout_seconds, const check_mail::output::RenderOptions& render) {
+  prepare_interrupts(render);
+  arm_watchdog(timeout_seconds);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
+  install_handlers();
   forbid_core_dumps();
   std::vector<std::string> args(argv + 1, argv + argc);
-  prepare_interrupts(args);
-  install_handlers();
-  check_mail::cli::Outcome outcome = check_mail::cli::run_check(args, arm_watchdog);
+  check_mail::cli::Outcome outcome = check_mail::cli::run_check(args, on_started);
   g_exit_code = outcome.exit_code;
   if (g_finishing.exchange(1))
     for (;;) pause();  // a signal handler is printing "UNKNOWN: Interrupted" and ends the process

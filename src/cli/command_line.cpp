@@ -83,8 +83,7 @@ Outcome error_outcome(const output::RenderOptions& render, const std::string& me
   return {rendered.text, rendered.exit_code};
 }
 
-Outcome run_mode(const modes::ModeDefinition& mode, const std::vector<std::string>& args,
-                 void (*arm_watchdog)(double)) {
+Outcome run_mode(const modes::ModeDefinition& mode, const std::vector<std::string>& args, StartedHook on_started) {
   output::RenderOptions render;
   render.plugin_name = std::string(kCentreonPlugin);
   render.mode_name = std::string(mode.name);
@@ -95,7 +94,7 @@ Outcome run_mode(const modes::ModeDefinition& mode, const std::vector<std::strin
     render = render_options(options, std::string(mode.name));
     if (options.flag("help")) return usage_outcome(mode_help(mode));
     double timeout = timeout_seconds(options, mode);
-    if (arm_watchdog) arm_watchdog(timeout);
+    if (on_started) on_started(timeout, render);
 
     if (mode.normalize) mode.normalize(options);
     output::CounterSettings settings;
@@ -131,16 +130,11 @@ Outcome run_mode(const modes::ModeDefinition& mode, const std::vector<std::strin
 
 }  // namespace
 
-std::string interrupt_text(const std::vector<std::string>& args, const std::string& message) {
-  if (!prescan_flag(args, {"--output-json"})) return "UNKNOWN: " + message + "\n";
-  output::RenderOptions render;
-  render.json = true;
-  render.plugin_name = std::string(kCentreonPlugin);
-  render.mode_name = util::sanitize_line(prescan(args, "mode"), 60);
+std::string interrupt_text(const output::RenderOptions& render, const std::string& message) {
   return output::Report().render_error(render, message, Status::Unknown).text;
 }
 
-Outcome run_check(const std::vector<std::string>& args, void (*arm_watchdog)(double)) {
+Outcome run_check(const std::vector<std::string>& args, StartedHook on_started) {
   output::RenderOptions render;  // plain text, UNKNOWN: errors before a mode is known
   try {
     const Options first = first_pass(args);
@@ -160,7 +154,7 @@ Outcome run_check(const std::vector<std::string>& args, void (*arm_watchdog)(dou
     if (!mode)
       return error_outcome(render, "mode '" + util::sanitize_line(mode_name, 60) +
                                        "' doesn't exist (use --list-mode option to show available modes).");
-    return run_mode(*mode, args, arm_watchdog);
+    return run_mode(*mode, args, on_started);
   } catch (const UsageError& e) {
     return error_outcome(render, e.message);
   } catch (const std::exception& e) {

@@ -582,7 +582,7 @@ class NagiosTests(SnippetTest):
         for name, line in self.commands.items():
             for macro in MACRO.findall(line):
                 if macro.startswith("_HOST"):
-                    self.assertIn(macro[len("_HOST"):], declared, f"{name}: ${macro}$ has no template value")
+                    self.assertIn("_" + macro[len("_HOST"):], declared, f"{name}: ${macro}$ has no template value")
 
     def test_every_mode_has_a_command(self):
         self.assertEqual(set(self.commands), {f"check_mail_{mode}" for mode in self.modes()})

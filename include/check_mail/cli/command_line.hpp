@@ -5,6 +5,7 @@
 
 #include "check_mail/options/options.hpp"
 #include "check_mail/modes/mode.hpp"
+#include "check_mail/output/report.hpp"
 
 namespace check_mail::cli {
 
@@ -13,14 +14,16 @@ struct Outcome {
   int exit_code = 3;
 };
 
-// Runs a whole check for argv (argv[0] excluded). Never throws. arm_watchdog, when set, is
-// called with the check's timeout once it is known (main() arms a timer from it).
-Outcome run_check(const std::vector<std::string>& args, void (*arm_watchdog)(double seconds) = nullptr);
+// Runs a whole check for argv (argv[0] excluded). Never throws. on_started, when set, is called
+// once the command line is parsed, before the mode runs, with the check's timeout and how its
+// result is rendered (main() arms a watchdog and renders the interrupt texts from them).
+using StartedHook = void (*)(double timeout_seconds, const output::RenderOptions& render);
+Outcome run_check(const std::vector<std::string>& args, StartedHook on_started = nullptr);
 
 // The status line a signal or the watchdog ends the check with ("UNKNOWN: <message>"), or with
-// --output-json the same as one JSON document. Made before the check starts: a signal handler
-// can only write what is ready.
-std::string interrupt_text(const std::vector<std::string>& args, const std::string& message);
+// --output-json the same as one JSON document. Made before the mode runs: a signal handler can
+// only write what is ready.
+std::string interrupt_text(const output::RenderOptions& render, const std::string& message);
 
 // The options a mode accepts, in help order: global, mode, thresholds, output.
 std::vector<OptionSpec> mode_option_specs(const modes::ModeDefinition& mode);
