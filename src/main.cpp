@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "check_mail/cli/command_line.hpp"
+#include "check_mail/util/files.hpp"
 
 // In an AddressSanitizer build, LeakSanitizer normally checks at exit(), which _exit() skips:
 // check explicitly, so the sanitizer runs of the end-to-end tests see leaks too.
@@ -42,6 +43,7 @@ void write_all(const char* data, std::size_t size) {
 
 // Async-signal-safe: a fixed message and _exit.
 void on_signal(int signal_number) {
+  check_mail::util::remove_unfinished_file();  // a state file being written: leave no temporary behind
   if (g_finishing.exchange(1)) _exit(g_exit_code);  // the result is on its way out: end with its code
   const char* text = signal_number == SIGTERM  ? "UNKNOWN: Interrupted by SIGTERM\n"
                      : signal_number == SIGINT ? "UNKNOWN: Interrupted by SIGINT\n"
