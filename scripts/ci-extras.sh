@@ -93,7 +93,7 @@ fuzzing() {
 # from an earlier configure can hide a download).
 offline_build() {
   local dir
-  dir=$(mktemp -d /tmp/check_mail-offline.XXXXXX)
+  dir=$(mktemp -d "$root/build-offline.XXXXXX")  # in the tree: ccache hits, paths being relative
   local launcher=()
   command -v ccache >/dev/null && launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
   unshare -n cmake -S . -B "$dir" -G Ninja -DCHECK_MAIL_TESTS=OFF "${launcher[@]}" >/dev/null &&
@@ -108,7 +108,7 @@ offline_build() {
 # survive `ld -r` of them all only if each object has them.
 cet_objects() {
   local dir status=0
-  dir=$(mktemp -d /tmp/check_mail-cet.XXXXXX)
+  dir=$(mktemp -d "$root/build-cet.XXXXXX")
   if CXXFLAGS=-fcf-protection cmake -S . -B "$dir" -G Ninja -DCHECK_MAIL_TESTS=OFF >/dev/null &&
       ninja -C "$dir" check_mail >/dev/null; then
     local objects=()
