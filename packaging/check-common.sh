@@ -45,3 +45,16 @@ check_packaged_plugin() {
   [[ "$reply" == "UNKNOWN: Cannot connect to 127.0.0.1:$port: connection refused"* ]] || fail "spools: $reply"
   MANWIDTH=80 man -l "$root/usr/share/man/man1/check_mail.1.gz" >/dev/null 2>&1 || fail "the packaged man page does not render"
 }
+
+# check_hardening BINARY: full RELRO and immediate binding, as distributions build packages
+# (readelf: a GNU_RELRO segment, FLAGS BIND_NOW and FLAGS_1 NOW in the dynamic section), and the
+# .note.dlopen note that declares libcurl.
+check_hardening() {
+  local binary=$1 dynamic
+  dynamic=$(readelf -d "$binary")
+  readelf -lW "$binary" | grep -q 'GNU_RELRO' || fail "$binary has no GNU_RELRO segment"
+  grep -Eq '\(FLAGS\) .*BIND_NOW' <<<"$dynamic" || fail "$binary lacks FLAGS BIND_NOW"
+  grep -Eq '\(FLAGS_1\) .*NOW' <<<"$dynamic" || fail "$binary lacks FLAGS_1 NOW"
+  readelf -n "$binary" 2>/dev/null | grep -q 'FDO .*0x407c0c0a' || fail "$binary has no .note.dlopen note"
+  echo "$checker: hardening: GNU_RELRO, BIND_NOW, .note.dlopen ok"
+}

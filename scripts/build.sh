@@ -2,7 +2,8 @@
 # Configures and builds check_mail into build/ (or $BUILD_DIR).
 #   scripts/build.sh              everything, tests included
 #   scripts/build.sh check_mail   only these targets
-# Extra CMake options go in $CMAKE_ARGS, e.g. CMAKE_ARGS="-DCHECK_MAIL_CURL=dlopen".
+# Extra CMake options go in $CMAKE_ARGS, e.g. CMAKE_ARGS="-DCHECK_MAIL_TESTS=OFF"; compiler and
+# linker flags in CXXFLAGS and LDFLAGS (read when the build directory is first configured).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build_dir=${BUILD_DIR:-build}

@@ -12,13 +12,20 @@
 #   4. valgrind         tests/e2e/run_valgrind.py: SmarterMail and smtp cases once under memcheck,
 #                       with the normal build's binary (no errors, no definite/possible leaks)
 #   5. fuzzing          tests/fuzz/run.sh ${FUZZ_SECONDS:-12} (every target, fails on any finding)
-#   6. packages         packaging/check-packages.sh, if present
+#   6. offline build    `unshare -n` configure and build of check_mail in a fresh directory: no
+#                       step may need the network (skipped with a note where unshare -n is refused)
+#   7. hardening        a fresh build with CXXFLAGS=-fcf-protection: the project's objects, linked
+#                       together with `ld -r`, must carry the "x86 feature: IBT, SHSTK" property
+#                       (readelf -n). The executable itself cannot: Debian 12's crt1.o/crti.o lack
+#                       the note, and the linker keeps only what every input has. x86-64 only.
+#   8. packages         packaging/check-packages.sh, if present (the packaged binaries' full RELRO
+#                       and BIND_NOW are checked there)
 #
 # Every step runs (a failed build skips what needs it); the timings and results are printed at
-# the end, and the exit status is non-zero if any step failed. Budget: about 15 minutes on 2 cores.
+# the end, and the exit status is non-zero if any step failed. Budget: about 20 minutes on 2 cores.
 #   SAN_BUILD_DIR, BUILD_DIR, FUZZ_SECONDS, CTEST_JOBS (default: nproc) override the defaults;
 #   CI_EXTRAS_SKIP="valgrind packages" leaves steps out (names: build unit e2e valgrind fuzz
-#   packages), for local runs: CI runs them all.
+#   offline hardening packages), for local runs: CI runs them all.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -65,15 +72,8 @@ skip() {
 }
 
 configure_and_build() {
-  local extra=()
-  for dir in "${CHECK_MAIL_CURL_SOURCE_DIR:-}" "$main_build/_deps/curl-src"; do
-    if [[ -n $dir && -f $dir/CMakeLists.txt ]]; then
-      extra+=("-DCHECK_MAIL_CURL_SOURCE_DIR=$(cd "$dir" && pwd)")
-      break
-    fi
-  done
   CC=clang CXX=clang++ cmake -S . -B "$san_build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-    -DCHECK_MAIL_SANITIZE=ON -DCHECK_MAIL_FUZZ=ON -DCHECK_MAIL_WERROR=ON "${extra[@]}" >/dev/null &&
+    -DCHECK_MAIL_SANITIZE=ON -DCHECK_MAIL_FUZZ=ON -DCHECK_MAIL_WERROR=ON >/dev/null &&
     cmake --build "$san_build" -j"$(nproc)" && cmake --build "$san_build" --target check_mail_fuzzers -j"$(nproc)"
 }
 
@@ -87,6 +87,44 @@ valgrind_cases() {
 
 fuzzing() {
   FUZZ_BUILD_DIR="$san_build" tests/fuzz/run.sh "$fuzz_seconds"
+}
+
+# Configure and build with no network at all (a fresh directory each time, so nothing cached
+# from an earlier configure can hide a download).
+offline_build() {
+  local dir
+  dir=$(mktemp -d "$root/build-offline.XXXXXX")  # in the tree: ccache hits, paths being relative
+  local launcher=()
+  command -v ccache >/dev/null && launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
+  unshare -n cmake -S . -B "$dir" -G Ninja -DCHECK_MAIL_TESTS=OFF "${launcher[@]}" >/dev/null &&
+    unshare -n ninja -C "$dir" check_mail >/dev/null &&
+    "$dir/src/check_mail" --version | grep '^check_mail '  # (--version exits 3, as Centreon's plugins do)
+  local status=$?
+  rm -rf "$dir"
+  return $status
+}
+
+# -fcf-protection from the environment must reach every object: the IBT and SHSTK properties
+# survive `ld -r` of them all only if each object has them.
+cet_objects() {
+  local dir status=0
+  dir=$(mktemp -d "$root/build-cet.XXXXXX")
+  if CXXFLAGS=-fcf-protection cmake -S . -B "$dir" -G Ninja -DCHECK_MAIL_TESTS=OFF >/dev/null &&
+      ninja -C "$dir" check_mail >/dev/null; then
+    local objects=()
+    mapfile -t objects < <(find "$dir/src" -name '*.o')
+    if ld -r -o "$dir/all.o" "${objects[@]}" && readelf -n "$dir/all.o" | grep -q 'x86 feature: IBT, SHSTK'; then
+      echo "cet: ${#objects[@]} objects, ld -r: x86 feature: IBT, SHSTK"
+    else
+      echo "cet: the objects of $dir lost the IBT/SHSTK property:" >&2
+      readelf -n "$dir/all.o" >&2
+      status=1
+    fi
+  else
+    status=1
+  fi
+  rm -rf "$dir"
+  return $status
 }
 
 left_out() { results+=("$(printf '%-18s %5s   %s' "$1" "-" "left out (CI_EXTRAS_SKIP)")"); }
@@ -122,6 +160,22 @@ elif ((built)) && [[ -x $san_build/tests/fuzz/fuzz_range ]]; then
   step "fuzz ${fuzz_seconds}s/target" fuzzing
 else
   skip "fuzz" "no fuzz targets built"
+fi
+
+if ! wanted offline; then
+  left_out "offline build"
+elif unshare -n true 2>/dev/null; then
+  step "offline build" offline_build
+else
+  results+=("$(printf '%-18s %5s   %s' "offline build" "-" "not run (unshare -n refused: needs root or user namespaces)")")
+fi
+
+if ! wanted hardening; then
+  left_out "hardening (CET)"
+elif [[ $(uname -m) == x86_64 ]]; then
+  step "hardening (CET)" cet_objects
+else
+  results+=("$(printf '%-18s %5s   %s' "hardening (CET)" "-" "not run (IBT/SHSTK are x86-64 properties)")")
 fi
 
 if ! wanted packages; then

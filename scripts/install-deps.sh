@@ -5,11 +5,14 @@
 set -euo pipefail
 
 build_packages=(cmake ninja-build g++ pkg-config dpkg-dev libcurl4-openssl-dev nlohmann-json3-dev
-  libssl-dev libpcre2-dev libsodium-dev libgtest-dev libgmock-dev)
-# The servers the tests run against (Postfix, Dovecot, the Python API simulator), the reference
-# plugins compared with (Centreon's, check_smtp), and the tools of the benchmark and fuzzing.
+  libssl-dev libpcre2-dev libgtest-dev libgmock-dev)
+# The servers the tests run against (Postfix, Dovecot, the Python API simulator), the monitoring
+# engines that run the shipped definitions (Nagios 4, Icinga 2), the reference plugins compared
+# with (Centreon's, check_smtp), and the tools of the benchmark, fuzzing and packaging.
 test_packages=(python3 openssl curl swaks postfix dovecot-core dovecot-imapd dovecot-pop3d dovecot-lmtpd
-  centreon-plugins libjson-xs-perl libwww-perl liblwp-protocol-https-perl monitoring-plugins-basic nagios4-core icinga2-bin hyperfine time clang libclang-rt-14-dev valgrind rpm rpmlint file man-db cpio)
+  centreon-plugins libjson-xs-perl libwww-perl liblwp-protocol-https-perl monitoring-plugins-basic
+  nagios4-core icinga2-bin hyperfine time clang libclang-rt-14-dev valgrind rpm rpmlint debugedit lintian
+  strace file man-db cpio)
 
 packages=("${build_packages[@]}")
 [[ "${1:-}" == "--build" ]] || packages+=("${test_packages[@]}")

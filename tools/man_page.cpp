@@ -353,10 +353,11 @@ std::string man_page() {
   out += ".TP\n" + bold("/usr/lib64/nagios/plugins/check_mail") + ", " + bold("/usr/lib/nagios/plugins/check_mail") +
          "\n" + roff("The program (EL and Debian packages), with a link from /usr/lib/centreon/plugins/check_mail.") +
          "\n";
-  if (const OptionSpec* statefile = find_option("statefile-dir"))
-    out += ".TP\n" + bold(statefile->default_value + "/") + "\n" +
-           roff("The token cache of the SmarterMail modes (--statefile-dir): sealed, mode 0600, written "
-                "atomically.") +
+  if (find_option("statefile-dir"))
+    out += ".TP\n" + bold("$XDG_CACHE_HOME/check_mail/") + ", " + bold("~/.cache/check_mail/") + "\n" +
+           roff("The token cache of the SmarterMail modes (another directory with --statefile-dir): the API "
+                "token and its expiry, mode 0600 in a directory of mode 0700, written atomically; a file "
+                "owned by another user is ignored.") +
            "\n";
   out += ".TP\n" + bold("/usr/share/check_mail/centreon/check_mail.clapi") + "\n" +
          roff("Centreon commands and templates, for centreon -u admin -p PASSWORD -i FILE.") + "\n";

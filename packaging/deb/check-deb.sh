@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # packaging/deb/check-deb.sh: builds the Debian package and checks it, as CI does.
 #
-#   1. configures $DEB_BUILD_DIR (default build-deb; the shipped configuration: the static minimal
-#      libcurl built from Debian's curl source, no tests) and builds the target `deb` (CPack);
-#   2. checks the control fields (dpkg-deb -I) and the contents (dpkg-deb -c): paths, the
-#      Centreon link, owners;
-#   3. unpacks it (dpkg-deb -x) and runs the packaged check_mail: --version must print the
-#      project version, which must also be the package's, and the SmarterMail mode must work.
+#   1. configures $DEB_BUILD_DIR (default build-deb; no tests) afresh with Debian's hardening
+#      flags from dpkg-buildflags (hardening=+all: -D_FORTIFY_SOURCE=2, -fstack-protector-strong,
+#      -z relro -z now) in CXXFLAGS/LDFLAGS, and builds the target `deb` (CPack);
+#   2. checks the control fields (dpkg-deb -I: Depends from dpkg-shlibdeps plus libcurl4, which
+#      is dlopen()ed) and the contents (dpkg-deb -c): paths, the Centreon link, owners;
+#   3. runs lintian: any error or warning fails;
+#   4. unpacks it (dpkg-deb -x) and runs the packaged check_mail: --version must print the
+#      project version, which must also be the package's, and the SmarterMail mode must work;
+#      the binary must have full RELRO and BIND_NOW.
 set -euo pipefail
 
 cd "$(dirname "$0")/../.."
@@ -17,22 +20,16 @@ case "$build" in /*) ;; *) build=$top/$build ;; esac
 checker=check-deb
 # shellcheck source=packaging/check-common.sh
 source "$top/packaging/check-common.sh"
-require_tools "scripts/install-deps.sh installs what is needed" cmake cpack dpkg-deb dpkg-shlibdeps man
-
-# The static libcurl's source: take the unpacked tree of another build directory if there is
-# one (scripts/fetch-curl-source.sh checks its version and fetches only when it is not the wanted one).
-stamp=_deps/curl-src/.check_mail-curl-source
-if [[ ! -f "$build/$stamp" ]]; then
-  for other in "$top"/build "$top"/build-*; do
-    if [[ "$other" != "$build" && -f "$other/$stamp" ]]; then
-      mkdir -p "$build/_deps"
-      cp -a "$other/_deps/curl-src" "$build/_deps/"
-      break
-    fi
-  done
-fi
+require_tools "scripts/install-deps.sh installs what is needed" cmake cpack dpkg-deb dpkg-shlibdeps dpkg-buildflags lintian man readelf
 
 step "configure $build and build the package"
+# CMake takes CXXFLAGS and LDFLAGS from the environment when a build directory is first
+# configured: a fresh cache, so that these flags are the ones used.
+export DEB_BUILD_MAINT_OPTIONS=hardening=+all
+CXXFLAGS="$(dpkg-buildflags --get CPPFLAGS) $(dpkg-buildflags --get CXXFLAGS)"
+LDFLAGS=$(dpkg-buildflags --get LDFLAGS)
+export CXXFLAGS LDFLAGS
+rm -f "$build/CMakeCache.txt"
 cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCHECK_MAIL_TESTS=OFF >/dev/null
 rm -f "$build"/packages/*.deb
 cmake --build "$build" --target deb
@@ -59,17 +56,17 @@ for soname in $(objdump -p "$build/src/check_mail" | awk '$1 == "NEEDED" {print 
   grep -qw "$package" <<<"$depends" || fail "Depends lacks $package (for $soname): $depends"
 done
 
-# OpenSSL is bound on first use (no DT_NEEDED), so it must be declared by hand.
-if ! objdump -p "$build/src/check_mail" | grep -q 'NEEDED *libssl'; then
-  grep -q 'libssl3' <<<"$depends" || fail "Depends lacks libssl3 (bound on first use): $depends"
-fi
+# libcurl is dlopen()ed (no DT_NEEDED): declared by hand.
+grep -q 'libcurl4' <<<"$depends" || fail "Depends lacks libcurl4 (dlopen()ed): $depends"
+if grep -qi 'sodium' <<<"$depends"; then fail "Depends still names libsodium: $depends"; fi
 
 step "dpkg-deb -c $deb"
 contents=$(dpkg-deb -c "$deb")
 echo "$contents"
 for path in ./usr/lib/nagios/plugins/check_mail ./usr/share/man/man1/check_mail.1.gz \
     ./usr/share/doc/check-mail/README.md ./usr/share/doc/check-mail/integration.md \
-    ./usr/share/doc/check-mail/copyright ./usr/share/doc/check-mail/modes/smartermail.md \
+    ./usr/share/doc/check-mail/copyright ./usr/share/doc/check-mail/changelog.Debian.gz \
+    ./usr/share/doc/check-mail/modes/smartermail.md \
     ./usr/share/check_mail/centreon/check_mail.clapi ./usr/share/check_mail/nagios/check_mail.cfg \
     ./usr/share/check_mail/icinga2/check_mail.conf; do
   grep -qE " ${path//./\\.}( |$)" <<<"$contents" || fail "$path is not in the package"
@@ -79,6 +76,12 @@ grep -qE ' \./usr/lib/centreon/plugins/check_mail -> \.\./\.\./nagios/plugins/ch
 if grep -v ' root/root ' <<<"$contents" | grep -q .; then fail "files not owned by root/root"; fi
 grep -q '^-rwxr-xr-x .* \./usr/lib/nagios/plugins/check_mail$' <<<"$contents" || fail "the plugin is not mode 0755"
 
+step "lintian $deb"
+# Every tag at warning level or above fails: errors and warnings alike.
+lint=$(lintian --fail-on none --display-level '>=warning' "$deb" 2>&1 || true)
+[[ -z "$lint" ]] || echo "$lint"
+if grep -Eq '^[EW]: ' <<<"$lint"; then fail "lintian reported errors or warnings"; fi
+
 step "unpack and run the packaged binary"
 unpacked=$(mktemp -d)
 trap 'rm -rf "$unpacked"' EXIT
@@ -86,5 +89,6 @@ dpkg-deb -x "$deb" "$unpacked"
 file "$unpacked/usr/lib/nagios/plugins/check_mail" 2>/dev/null | grep -q 'not stripped' \
   && fail "the packaged plugin is not stripped"
 check_packaged_plugin "$unpacked" /usr/lib/nagios/plugins/check_mail "$version"
+check_hardening "$unpacked/usr/lib/nagios/plugins/check_mail"
 
 step "OK: $(basename "$deb") ($(du -h "$deb" | cut -f1))"

@@ -1,6 +1,7 @@
 # CPACK_PRE_BUILD_SCRIPTS of the DEB generator: runs after CPack has staged the installed files
 # and before it packs them, and gives the staged tree Debian's layout:
-#   - the documentation in /usr/share/doc/check-mail (the package's name), with a copyright file;
+#   - the documentation in /usr/share/doc/check-mail (the package's name), with a machine-readable
+#     copyright file (DEP-5) and changelog.Debian.gz (packaging/deb/changelog);
 #   - the man page compressed (gzip -9n, reproducible).
 set(staged "${CPACK_TEMPORARY_INSTALL_DIRECTORY}${CPACK_PACKAGING_INSTALL_PREFIX}")
 if(NOT IS_DIRECTORY "${staged}")
@@ -19,10 +20,29 @@ file(WRITE "${docdir}/copyright"
   "Source: ${CPACK_PACKAGE_HOMEPAGE_URL}\n"
   "\n"
   "Files: *\n"
-  "Copyright: ${CPACK_PACKAGE_VENDOR}\n"
+  "Copyright: 2026 ${CPACK_PACKAGE_VENDOR}\n"
   "License: Apache-2.0\n"
-  " On Debian systems, the full text of the Apache License, Version 2.0 can be found\n"
-  " in /usr/share/common-licenses/Apache-2.0.\n")
+  "\n"
+  "License: Apache-2.0\n"
+  " Licensed under the Apache License, Version 2.0 (the \"License\");\n"
+  " you may not use this file except in compliance with the License.\n"
+  " You may obtain a copy of the License at\n"
+  " .\n"
+  "     http://www.apache.org/licenses/LICENSE-2.0\n"
+  " .\n"
+  " Unless required by applicable law or agreed to in writing, software\n"
+  " distributed under the License is distributed on an \"AS IS\" BASIS,\n"
+  " WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.\n"
+  " See the License for the specific language governing permissions and\n"
+  " limitations under the License.\n"
+  " .\n"
+  " On Debian systems, the complete text of the Apache License, Version 2.0\n"
+  " can be found in \"/usr/share/common-licenses/Apache-2.0\".\n")
+file(COPY_FILE "${CPACK_CHECK_MAIL_CHANGELOG}" "${docdir}/changelog.Debian")
+execute_process(COMMAND gzip -9nf "${docdir}/changelog.Debian" RESULT_VARIABLE result)
+if(NOT result EQUAL 0)
+  message(FATAL_ERROR "pre-build.cmake: gzip changelog.Debian failed")
+endif()
 
 if(NOT IS_ABSOLUTE "${CPACK_CHECK_MAIL_MANDIR}")
   file(GLOB pages "${staged}/${CPACK_CHECK_MAIL_MANDIR}/man*/*.[1-9]")

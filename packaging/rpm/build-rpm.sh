@@ -25,6 +25,17 @@ if [[ -z "$(rpm -qa 2>/dev/null | head -n 1)" ]]; then
   echo "build-rpm: rpm's database is empty (not an rpm-based system): building with --nodeps" >&2
   args+=(--nodeps)
 fi
+# Without EL's cmake-rpm-macros (Debian), the spec's %cmake family comes from cmake-macros.rpm,
+# and the hardening flags that %optflags and %build_ldflags carry on EL from dpkg-buildflags
+# (the RPM built here is for linting; the supported one is built in an EL9 buildroot).
+if [[ "$(rpm --eval '%cmake')" == "%cmake" ]]; then
+  args+=(--load "$(cd "$(dirname "$0")" && pwd)/cmake-macros.rpm")
+  if command -v dpkg-buildflags >/dev/null; then
+    export DEB_BUILD_MAINT_OPTIONS=hardening=+all
+    args+=(--define "optflags $(dpkg-buildflags --get CPPFLAGS) $(dpkg-buildflags --get CXXFLAGS)"
+           --define "build_ldflags $(dpkg-buildflags --get LDFLAGS)")
+  fi
+fi
 # Debian's /bin/sh (dash) cannot run rpm's brp-compress, which uses `read -d`: the man page would
 # stay uncompressed. Run it with bash there.
 if ! /bin/sh -c 'printf "ax" | read -d x v' 2>/dev/null && [[ -x /bin/bash ]]; then

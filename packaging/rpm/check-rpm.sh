@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # packaging/rpm/check-rpm.sh: builds the RPM and checks it, as CI does.
 #
-#   1. configures $RPM_BUILD_DIR (default build-rpm; -DCHECK_MAIL_CURL=dlopen, no tests: only the
-#      dist and rpm targets are used) and builds the target `rpm`: source tarball, then rpmbuild
-#      (%build with the system libcurl, %check runs the unit tests);
-#   2. lists the package (rpm -qlp) and checks the paths and the libcurl dependency;
+#   1. configures $RPM_BUILD_DIR (default build-rpm; no tests: only the dist and rpm targets are
+#      used) and builds the target `rpm`: source tarball, then rpmbuild (%cmake with the hardening
+#      flags, %check runs the unit tests); a debuginfo package must come out too;
+#   2. lists the package (rpm -qlp) and checks the paths, the libcurl dependency (declared: it is
+#      dlopen()ed) and the hardening of the packaged binary (full RELRO, BIND_NOW);
 #   3. runs rpmlint on the binary RPM, the source RPM and the spec, failing on any error except
 #      those this Debian machine causes (listed in ALLOWED_ERRORS below, each with its reason);
 #   4. unpacks it (rpm2cpio | cpio) and runs the packaged check_mail: --version must print the
@@ -22,7 +23,7 @@ source "$top/packaging/check-common.sh"
 require_tools "scripts/install-deps.sh installs rpm, rpmlint, cpio" rpmbuild rpm rpmlint rpm2cpio cpio git cmake man
 
 step "configure $build and build the RPM"
-cmake -S . -B "$build" -G Ninja -DCHECK_MAIL_CURL=dlopen -DCHECK_MAIL_TESTS=OFF >/dev/null
+cmake -S . -B "$build" -G Ninja -DCHECK_MAIL_TESTS=OFF >/dev/null
 rm -f "$build"/packages/*.rpm
 cmake --build "$build" --target rpm
 
@@ -31,6 +32,8 @@ rpm_file=$(ls "$build"/packages/check_mail-"$version"-*.rpm 2>/dev/null | grep -
 srpm_file=$(ls "$build"/packages/check_mail-"$version"-*.src.rpm 2>/dev/null | head -n 1)
 [[ -f "$rpm_file" ]] || fail "no binary RPM of version $version in $build/packages"
 [[ -f "$srpm_file" ]] || fail "no source RPM of version $version in $build/packages"
+debuginfo_file=$(ls "$build"/packages/check_mail-debuginfo-"$version"-*.rpm 2>/dev/null | head -n 1)
+[[ -f "$debuginfo_file" ]] || fail "no check_mail-debuginfo RPM of version $version in $build/packages"
 
 step "rpm -qip / -qlp $rpm_file"
 rpm -qip "$rpm_file"
@@ -49,9 +52,10 @@ link=$(rpm -qp --qf '[%{FILENAMES} -> %{FILELINKTOS}\n]' "$rpm_file" | grep '^/u
 echo "$link"
 [[ "$link" == *"-> ../../../${libdir#/usr/}/nagios/plugins/check_mail" ]] || fail "Centreon link: $link"
 requires=$(rpm -qp --requires "$rpm_file")
-for soname in libcurl.so.4 libssl.so.3 libcrypto.so.3; do  # all three loaded on first use
+for soname in libcurl.so.4 libssl.so.3 libcrypto.so.3 libpcre2-8.so.0 libstdc++.so.6; do
   grep -qx "$soname()(64bit)" <<<"$requires" || fail "no Requires on $soname()(64bit)"
 done
+if grep -qi 'sodium' <<<"$requires"; then fail "the RPM still requires libsodium"; fi
 
 step "rpmlint"
 # Errors that are not the package's, each allowed by a pattern on rpmlint's message:
@@ -85,6 +89,7 @@ unpacked=$(mktemp -d)
 trap 'rm -rf "$unpacked"' EXIT
 (cd "$unpacked" && rpm2cpio "$rpm_file" | cpio -idm --quiet)
 check_packaged_plugin "$unpacked" "$libdir/nagios/plugins/check_mail" "$version"
+check_hardening "$unpacked$libdir/nagios/plugins/check_mail"
 if ldd "$unpacked$libdir/nagios/plugins/check_mail" | grep -q libcurl; then
   fail "the RPM's check_mail links libcurl (it must dlopen it)"
 fi

@@ -1,27 +1,46 @@
-// libcurl, either linked in statically (CHECK_MAIL_CURL=static, the default: a minimal build of
-// Debian's curl source, see cmake/CheckMailCurl.cmake) or loaded on first use (=dlopen, for
-// distribution packages), where the few entry points we need are looked up with dlsym and the
-// curl headers give us the types and constants only. Either way they are called through CurlApi.
+// libcurl, the distribution's shared library, loaded on the first HTTP request so that the
+// SMTP, IMAP and POP3 modes never map it (nor GnuTLS, LDAP, SSH... that it brings along). The
+// curl headers give the types and constants only; the few entry points are looked up with dlsym.
 #define CURL_DISABLE_DEPRECATION 1
 #include "check_mail/http/http.hpp"
 
 #include <curl/curl.h>
-#if !CHECK_MAIL_CURL_STATIC
 #include <dlfcn.h>
-#endif
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <cstdlib>
 #include <cstring>
 #include <memory>
 
+#include "check_mail/http/redact.hpp"
+#include "check_mail/net/error.hpp"
+#include "check_mail/net/resolver.hpp"
 #include "check_mail/tls/tls.hpp"
 #include "check_mail/util/strings.hpp"
 #include "check_mail/version.hpp"
 
 namespace check_mail::transport {
 namespace {
+
+// The ELF ".note.dlopen" note (the convention of systemd's ELF_NOTE_DLOPEN), which lets
+// packaging tools see the dependency that dlopen() hides from DT_NEEDED: owner "FDO", type
+// 0x407c0c0a, a NUL-terminated JSON array as the descriptor, every part 4-byte aligned. The
+// assembler makes a ".note*" section SHT_NOTE, and the linker puts it in a PT_NOTE segment.
+constexpr char kDlopenNoteJson[] =
+    R"json([{"feature":"http","description":"HTTP modes (SmarterMail REST API)","priority":"required",)json"
+    R"json("soname":["libcurl.so.4"]}])json";
+struct DlopenNote {
+  std::uint32_t name_size, descriptor_size, type;
+  char name[4];
+  alignas(4) char json[sizeof kDlopenNoteJson];
+};
+[[gnu::used, gnu::section(".note.dlopen")]] alignas(4) constexpr DlopenNote kDlopenNote = [] {
+  DlopenNote note{sizeof "FDO", sizeof kDlopenNoteJson, 0x407c0c0a, "FDO", {}};
+  std::copy(std::begin(kDlopenNoteJson), std::end(kDlopenNoteJson), note.json);
+  return note;
+}();
 
 struct CurlApi {
   CURLcode (*global_init)(long);
@@ -35,33 +54,19 @@ struct CurlApi {
   void (*slist_free_all)(curl_slist*);
 };
 
-#if !CHECK_MAIL_CURL_STATIC
 template <typename T>
 bool bind(void* library, const char* name, T& function) {
   function = reinterpret_cast<T>(dlsym(library, name));
   return function != nullptr;
 }
-#endif
 
 // Set up once per process, on the first request; the library stays until exit.
 const CurlApi& curl_api() {
   static const CurlApi api = [] {
-#if CHECK_MAIL_CURL_STATIC
-    // Linked in: nothing to load, and no GnuTLS anywhere (the static libcurl uses OpenSSL only).
-    CurlApi loaded{.global_init = &curl_global_init,
-                   .easy_init = &curl_easy_init,
-                   .easy_setopt = &curl_easy_setopt,
-                   .easy_perform = &curl_easy_perform,
-                   .easy_getinfo = &curl_easy_getinfo,
-                   .easy_cleanup = &curl_easy_cleanup,
-                   .easy_strerror = &curl_easy_strerror,
-                   .slist_append = &curl_slist_append,
-                   .slist_free_all = &curl_slist_free_all};
-#else
     CurlApi loaded{};
     void* library = nullptr;
     // Debian's libcurl drags in GnuTLS through librtmp; we never use either, so spare the
-    // ~1 ms its load-time constructor spends initialising itself (documented GnuTLS switch).
+    // time its load-time constructor spends initialising itself (documented GnuTLS switch).
     ::setenv("GNUTLS_NO_IMPLICIT_INIT", "1", 0);
     for (const char* name : {"libcurl.so.4", "libcurl.so", "libcurl-gnutls.so.4"})
       if ((library = dlopen(name, RTLD_NOW | RTLD_LOCAL))) break;
@@ -76,7 +81,6 @@ const CurlApi& curl_api() {
               bind(library, "curl_slist_append", loaded.slist_append) &&
               bind(library, "curl_slist_free_all", loaded.slist_free_all);
     if (!ok) throw HttpError(HttpError::Kind::Library, "Cannot load libcurl: missing entry points");
-#endif
     if (loaded.global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
       throw HttpError(HttpError::Kind::Library, "Cannot initialise libcurl");
     return loaded;
@@ -163,9 +167,53 @@ std::string budget_text(const Deadline& deadline) {
   return util::format_number(std::round(seconds * 1000) / 1000) + "s";
 }
 
+// "host:port:address[,address...]" for CURLOPT_RESOLVE: the names resolved by the deadline-bound
+// resolver (src/net/resolver.cpp), so that a hanging DNS server ends in our timeout. libcurl's
+// threaded resolver would time out too, but its clean-up waits for the lookup thread to finish.
+// Empty when there is nothing to resolve (an IP literal) or the authority cannot be parsed (then
+// libcurl reports the malformed URL).
+std::string resolved_entry(const std::string& authority_text, long default_port, const Deadline& deadline) {
+  std::string host = host_of(authority_text);
+  if (host.empty() || is_ip_literal(host)) return {};
+  auto colon = authority_text.rfind(':');
+  bool has_port = colon != std::string::npos && authority_text.find(']', colon) == std::string::npos;
+  auto port = has_port ? util::parse_integer(authority_text.substr(colon + 1), 1, 65535) : std::optional<long long>(default_port);
+  if (!port || (!has_port && authority_text.find(':') != std::string::npos && authority_text[0] != '[')) return {};
+  std::string entry = host + ":" + std::to_string(*port) + ":";
+  bool first = true;
+  for (const ResolvedAddress& address : resolve_host(host, static_cast<std::uint16_t>(*port), AddressFamily::any, deadline)) {
+    entry += (first ? "" : ",") + (address.family == AF_INET6 ? "[" + address.text() + "]" : address.text());
+    first = false;
+  }
+  return entry;
+}
+
+// resolved_entry, its failures as HttpError. what: "" or "proxy ", for the message.
+std::string resolve_within(const std::string& authority_text, long default_port, const Deadline& deadline,
+                           const std::string& url, const std::string& what) {
+  try {
+    return resolved_entry(authority_text, default_port, deadline);
+  } catch (const TransportError& e) {
+    if (e.kind() == ErrorKind::timeout)
+      throw HttpError(HttpError::Kind::Timeout,
+                      "Timeout after " + budget_text(deadline) + " waiting for " + url + " (resolving the " + what + "host name)");
+    throw HttpError(HttpError::Kind::Resolve, "Cannot resolve " + what + "host name '" + host_of(authority_text) + "'");
+  }
+}
+
 }  // namespace
 
 HttpResponse HttpClient::perform(const HttpRequest& request, const Deadline& deadline) const {
+  // Every message carries URLs (ours, the proxy's as libcurl quotes it, a Location): one place
+  // removes their credentials.
+  try {
+    return perform_unredacted(request, deadline);
+  } catch (const HttpError& e) {
+    throw HttpError(e.kind(), redact_userinfo(e.what(), options_.proxy));
+  }
+}
+
+HttpResponse HttpClient::perform_unredacted(const HttpRequest& request, const Deadline& deadline) const {
   const std::string target = authority(request.url);
   if (deadline.expired())
     throw HttpError(HttpError::Kind::Timeout, "Timeout after " + budget_text(deadline) + " waiting for " + request.url);
@@ -187,9 +235,9 @@ HttpResponse HttpClient::perform(const HttpRequest& request, const Deadline& dea
   api.easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
   api.easy_setopt(h, CURLOPT_USERAGENT, user_agent.c_str());
   api.easy_setopt(h, CURLOPT_PROTOCOLS, static_cast<long>(CURLPROTO_HTTP | CURLPROTO_HTTPS));
-  api.easy_setopt(h, CURLOPT_REDIR_PROTOCOLS, static_cast<long>(CURLPROTO_HTTP | CURLPROTO_HTTPS));
-  // HTTP/1.1 whichever libcurl: the static one has no HTTP/2 (no nghttp2), and the system's would
-  // otherwise negotiate it over TLS, where status lines have no reason phrase to report.
+  api.easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
+  // HTTP/1.1: libcurl would otherwise negotiate HTTP/2 over TLS, where status lines have no
+  // reason phrase to report.
   api.easy_setopt(h, CURLOPT_HTTP_VERSION, static_cast<long>(CURL_HTTP_VERSION_1_1));
   api.easy_setopt(h, CURLOPT_TIMEOUT_MS, std::max(1LL, deadline.remaining_ms()));
   api.easy_setopt(h, CURLOPT_HTTPHEADER, headers.get());
@@ -210,21 +258,24 @@ HttpResponse HttpClient::perform(const HttpRequest& request, const Deadline& dea
     api.easy_setopt(h, CURLOPT_CAPATH, static_cast<const char*>(nullptr));
   }
   api.easy_setopt(h, CURLOPT_PROXY, options_.proxy.c_str());  // "" disables the environment's proxy
+  std::vector<std::string> entries;
   if (!options_.peer_address.empty()) {
     std::string port = target.substr(target.rfind(':') + 1);
-    std::string entry = host_of(target) + ":" + port + ":" + options_.peer_address;
-    resolve.reset(api.slist_append(nullptr, entry.c_str()));
-    api.easy_setopt(h, CURLOPT_RESOLVE, resolve.get());
+    entries.push_back(host_of(target) + ":" + port + ":" + options_.peer_address);
+  } else if (options_.proxy.empty()) {
+    entries.push_back(resolve_within(target, request.url.rfind("https:", 0) == 0 ? 443 : 80, deadline, request.url, ""));
   }
-  if (request.method == "GET") {
-    api.easy_setopt(h, CURLOPT_FOLLOWLOCATION, 1L);
-    api.easy_setopt(h, CURLOPT_MAXREDIRS, options_.max_redirects);
-  } else {
+  if (!options_.proxy.empty())  // libcurl resolves the proxy's name, the proxy the server's
+    entries.push_back(resolve_within(proxy_authority(options_.proxy), 1080, deadline, request.url, "proxy "));
+  for (const std::string& entry : entries)
+    if (!entry.empty()) resolve.reset(api.slist_append(resolve.release(), entry.c_str()));
+  if (resolve) api.easy_setopt(h, CURLOPT_RESOLVE, resolve.get());
+  if (request.method != "GET") {
     api.easy_setopt(h, CURLOPT_CUSTOMREQUEST, request.method.c_str());
     api.easy_setopt(h, CURLOPT_POSTFIELDS, request.body.c_str());
     api.easy_setopt(h, CURLOPT_POSTFIELDSIZE, static_cast<long>(request.body.size()));
   }
-  if (trace_) trace_(request.method + " " + request.url);
+  if (trace_) trace_(request.method + " " + redact_userinfo(request.url, options_.proxy));
 
   CURLcode code = api.easy_perform(h);
   if (code != CURLE_OK) {
@@ -247,9 +298,6 @@ HttpResponse HttpClient::perform(const HttpRequest& request, const Deadline& dea
         throw HttpError(HttpError::Kind::TlsVerify, "TLS certificate verification failed for " + target + ": " + detail);
       case CURLE_SSL_CONNECT_ERROR:
         throw HttpError(HttpError::Kind::Tls, "TLS handshake with " + target + " failed: " + detail);
-      case CURLE_TOO_MANY_REDIRECTS:
-        throw HttpError(HttpError::Kind::Redirects,
-                        "Too many redirects (more than " + std::to_string(options_.max_redirects) + ") from " + request.url);
       case CURLE_OUT_OF_MEMORY:
         // What this libcurl reports for a header line or header block past its limit (100 KiB).
         throw HttpError(HttpError::Kind::TooLarge,
@@ -265,15 +313,17 @@ HttpResponse HttpClient::perform(const HttpRequest& request, const Deadline& dea
   }
   HttpResponse response;
   api.easy_getinfo(h, CURLINFO_RESPONSE_CODE, &response.status);
-  char* effective = nullptr;
-  api.easy_getinfo(h, CURLINFO_EFFECTIVE_URL, &effective);
-  if (effective) response.effective_url = effective;
+  char* location = nullptr;
+  api.easy_getinfo(h, CURLINFO_REDIRECT_URL, &location);
+  if (location) response.redirect_url = redact_userinfo(util::sanitize_line(location), options_.proxy);
   response.reason = transfer.reason;
   response.content_type = transfer.content_type;
   response.body = std::move(transfer.body);
-  if (trace_)
+  if (trace_) {
     trace_("HTTP " + std::to_string(response.status) + " " + response.reason + " (" +
            std::to_string(response.body.size()) + " bytes)");
+    if (!response.redirect_url.empty()) trace_("redirect to " + response.redirect_url + " not followed (redirects never are)");
+  }
   return response;
 }
 

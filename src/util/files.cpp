@@ -1,10 +1,14 @@
 #include "check_mail/util/files.hpp"
 
 #include <fcntl.h>
+#include <pwd.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
+#include <climits>
+#include <cstdlib>
 #include <cstring>
 #include <random>
 
@@ -24,6 +28,11 @@ std::optional<std::string> read_file(const std::string& path, std::size_t max_by
   struct stat st {};
   if (regular_only && (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))) {
     if (error) *error = "not a regular file";
+    ::close(fd);
+    return std::nullopt;
+  }
+  if (regular_only && st.st_uid != ::geteuid()) {
+    if (error) *error = "owned by another user (uid " + std::to_string(st.st_uid) + ")";
     ::close(fd);
     return std::nullopt;
   }
@@ -49,6 +58,32 @@ std::optional<std::string> read_file(const std::string& path, std::size_t max_by
   return content;
 }
 
+namespace {
+
+// The temporary file being written, for remove_unfinished_file() in a signal handler: a fixed
+// buffer (no allocation there) published by the flag.
+char g_unfinished_path[PATH_MAX];
+std::atomic<bool> g_unfinished{false};
+
+// Publishes the temporary file while it exists; its destructor (or release) withdraws it.
+class UnfinishedFile {
+public:
+  explicit UnfinishedFile(const std::string& path) {
+    if (path.size() >= sizeof g_unfinished_path) return;
+    std::memcpy(g_unfinished_path, path.c_str(), path.size() + 1);
+    g_unfinished.store(true);
+  }
+  ~UnfinishedFile() { g_unfinished.store(false); }
+  UnfinishedFile(const UnfinishedFile&) = delete;
+  UnfinishedFile& operator=(const UnfinishedFile&) = delete;
+};
+
+}  // namespace
+
+void remove_unfinished_file() noexcept {
+  if (g_unfinished.exchange(false)) ::unlink(g_unfinished_path);
+}
+
 std::optional<std::string> write_file_atomically(const std::string& path, const std::string& content) {
   std::random_device random;
   std::string temporary = path + ".tmp." + std::to_string(::getpid()) + "." + format("%08x", random());
@@ -56,6 +91,8 @@ std::optional<std::string> write_file_atomically(const std::string& path, const 
   // `path` itself rather than its target.
   int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
   if (fd < 0) return std::string(std::strerror(errno));
+  // Published once created (O_EXCL: so it is ours to remove) until renamed or removed.
+  UnfinishedFile unfinished(temporary);
   const char* data = content.data();
   std::size_t left = content.size();
   while (left > 0) {
@@ -80,6 +117,33 @@ std::optional<std::string> write_file_atomically(const std::string& path, const 
     ::unlink(temporary.c_str());
     return message;
   }
+  return std::nullopt;
+}
+
+std::string user_cache_directory() {
+  const char* xdg = std::getenv("XDG_CACHE_HOME");
+  if (xdg && xdg[0] == '/') return std::string(xdg) + "/check_mail";  // relative ones are invalid (XDG spec)
+  const char* home = std::getenv("HOME");
+  std::string base = home && home[0] == '/' ? home : "";
+  if (base.empty())
+    if (const passwd* entry = ::getpwuid(::geteuid()); entry && entry->pw_dir && entry->pw_dir[0] == '/') base = entry->pw_dir;
+  return base.empty() ? std::string() : base + "/.cache/check_mail";
+}
+
+std::optional<std::string> make_private_directory(const std::string& directory) {
+  if (directory.empty()) return std::string("no directory (no home directory to put it in)");
+  // Parents first (~/.cache may not exist yet): missing ones are created 0700, as the XDG
+  // specification asks of the cache base directory.
+  for (std::size_t slash = directory.find('/', 1); slash != std::string::npos; slash = directory.find('/', slash + 1))
+    if (::mkdir(directory.substr(0, slash).c_str(), 0700) != 0 && errno != EEXIST)
+      return "cannot create " + directory.substr(0, slash) + ": " + std::strerror(errno);
+  if (::mkdir(directory.c_str(), 0700) != 0 && errno != EEXIST)
+    return "cannot create " + directory + ": " + std::strerror(errno);
+  struct stat st {};
+  if (::lstat(directory.c_str(), &st) != 0) return directory + ": " + std::strerror(errno);
+  if (!S_ISDIR(st.st_mode)) return directory + " is not a directory";
+  if (st.st_uid != ::geteuid()) return directory + " is owned by another user (uid " + std::to_string(st.st_uid) + ")";
+  if (st.st_mode & 022) return directory + " is writable by other users";
   return std::nullopt;
 }
 

@@ -23,17 +23,9 @@ build=${FUZZ_BUILD_DIR:-build-fuzz}
 [[ $build = /* ]] || build=$root/$build
 
 if [[ ! -f $build/build.ninja ]]; then
-  extra=()
-  # Reuse an already fetched curl source (the normal build's) rather than downloading it again.
-  for dir in "${CHECK_MAIL_CURL_SOURCE_DIR:-}" "$root/build/_deps/curl-src"; do
-    if [[ -n $dir && -f $dir/CMakeLists.txt ]]; then
-      extra+=("-DCHECK_MAIL_CURL_SOURCE_DIR=$dir")
-      break
-    fi
-  done
   echo "fuzz: configuring $build (clang, libFuzzer, ASan+UBSan)"
   CC=clang CXX=clang++ cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-    -DCHECK_MAIL_FUZZ=ON -DCHECK_MAIL_TESTS=OFF "${extra[@]}" >/dev/null
+    -DCHECK_MAIL_FUZZ=ON -DCHECK_MAIL_TESTS=OFF >/dev/null
 fi
 cmake --build "$build" --target check_mail_fuzzers -j"${FUZZ_BUILD_JOBS:-2}"
 

@@ -1,6 +1,9 @@
 #pragma once
 // HTTP(S) requests through libcurl. libcurl is loaded with dlopen() on the first request, so
 // modes that never speak HTTP do not pay for loading it and its dependencies at start-up.
+// Redirects are not followed (the SmarterMail API never redirects, and a redirect to another
+// host or to plain HTTP must not be able to answer for the server checked). Host names are
+// resolved within the deadline before libcurl runs, whose own resolver thread could outlive it.
 #include <functional>
 #include <stdexcept>
 #include <string>
@@ -17,7 +20,6 @@ struct HttpOptions {
   std::string proxy;         // --proxyurl
   std::string peer_address;  // connect here, keep the URL's host for TLS and Host (--http-peer-addr)
   std::size_t max_body = 16u << 20;
-  long max_redirects = 5;
 };
 
 struct HttpRequest {
@@ -32,13 +34,13 @@ struct HttpResponse {
   std::string reason;  // the status line's reason phrase ("Unauthorized")
   std::string content_type;
   std::string body;
-  std::string effective_url;
+  std::string redirect_url;  // a 3xx reply's Location, credentials removed: redirects are never followed
 };
 
 // A request that produced no HTTP reply: refused, timed out, DNS, TLS, too large, ...
 class HttpError : public std::runtime_error {
 public:
-  enum class Kind { Resolve, Connect, Timeout, Tls, TlsVerify, TooLarge, Redirects, Transfer, Library };
+  enum class Kind { Resolve, Connect, Timeout, Tls, TlsVerify, TooLarge, Transfer, Library };
   HttpError(Kind kind, const std::string& message) : std::runtime_error(message), kind_(kind) {}
   [[nodiscard]] Kind kind() const { return kind_; }
 
@@ -57,6 +59,8 @@ public:
   HttpResponse perform(const HttpRequest& request, const Deadline& deadline) const;
 
 private:
+  HttpResponse perform_unredacted(const HttpRequest& request, const Deadline& deadline) const;
+
   HttpOptions options_;
   std::function<void(const std::string&)> trace_;
 };

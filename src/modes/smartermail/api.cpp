@@ -8,8 +8,7 @@
 #include <ctime>
 
 #include "check_mail/http/http.hpp"
-#include "check_mail/util/files.hpp"
-#include "check_mail/util/sealed.hpp"
+#include "check_mail/modes/smartermail/token_cache.hpp"
 #include "check_mail/util/secrets.hpp"
 #include "check_mail/util/strings.hpp"
 
@@ -33,7 +32,10 @@ std::vector<cli::OptionSpec> api_options() {
       {"insecure", "", "Do not verify the server certificate and host name.", "", {}, "", false, false, section},
       {"cafile", "FILE", "CA certificates (PEM) to verify the server with, instead of the system store.", "", {}, "", false, false, section},
       {"http-peer-addr", "ADDRESS", "Connect to this address, keeping --hostname for TLS and the Host header.", "", {}, "", false, false, section},
-      {"statefile-dir", "DIR", "Directory of the token cache.", "/var/lib/centreon/centplugins", {}, "", false, false, section},
+      {"statefile-dir", "DIR",
+       "Directory of the token cache (by default the private $XDG_CACHE_HOME/check_mail or ~/.cache/check_mail, "
+       "created with mode 0700).",
+       "", {}, "", false, false, section},
       {"statefile-suffix", "SUFFIX", "Suffix added to the token cache file name.", "", {}, "", false, false, section},
       {"http-backend", "NAME", "Accepted for compatibility and ignored (libcurl is always used).", "", {}, "", false, true, section},
   };
@@ -113,19 +115,21 @@ json decode(const transport::HttpResponse& response) {
 
 bool is_success(long status) { return status >= 200 && status < 300; }
 
-// A bearer token goes into a request header: non-empty, bounded, printable ASCII without spaces
-// (anything else could split the header or smuggle another one).
-bool usable_token(std::string_view token) {
-  if (token.empty() || token.size() > 8192) return false;
-  return std::all_of(token.begin(), token.end(), [](char c) { return c > 0x20 && c < 0x7f; });
+bool valid_utf8(const std::string& text) {
+  try {
+    (void)json(text).dump();
+    return true;
+  } catch (const json::type_error&) {
+    return false;
+  }
 }
 
 }  // namespace
 
 struct Api::Impl {
   ModeRun& run;
-  std::string hostname, proto, url_path, username, password, statefile;
-  std::string cache_context;
+  std::string hostname, proto, url_path, username, password;
+  std::optional<TokenCache> cache;
   long port = 443;
   transport::HttpClient client{{}};
   std::string token;
@@ -163,11 +167,8 @@ struct Api::Impl {
     client = transport::HttpClient(http);
     if (run.debug) client.set_trace([this](const std::string& line) { run.report.add_long(line, true); });
 
-    // The cache is keyed by everything that designates one API account; the file name is a
-    // hash so no user name or host leaks into directory listings.
-    cache_context = hostname + '\n' + std::to_string(port) + '\n' + url_path + '\n' + username;
-    statefile = o.get("statefile-dir") + "/check_mail_smartermail_" + util::hash_hex(cache_context).substr(0, 32) +
-                o.get("statefile-suffix");
+    cache.emplace(o.get("statefile-dir"), hostname + '\n' + std::to_string(port) + '\n' + url_path + '\n' + username,
+                  o.get("statefile-suffix"));
   }
 
   [[nodiscard]] std::string base_url() const {
@@ -190,29 +191,36 @@ struct Api::Impl {
   }
 
   std::optional<std::string> cached_token() const {
-    std::string error;
-    auto content = util::read_file(statefile, 64 * 1024, &error, true);
-    if (!content) return std::nullopt;
-    // A corrupt or foreign cache is ignored and replaced after the next login.
-    return token_from_cache(*content, password, cache_context, static_cast<long long>(std::time(nullptr)));
+    std::string note;
+    auto cached = cache->load(static_cast<long long>(std::time(nullptr)), &note);
+    // A missing, corrupt, foreign or expired cache is ignored and replaced after the next login.
+    if (!cached) run.report.add_long(util::sanitize_line(note, 400), true);
+    return cached;
   }
 
+  // A cache that cannot be written costs a login per run, not the check: the data call still
+  // tells the state, and the reason is a line of long output.
   void store_token(long long expires_on) {
-    auto sealed = util::seal(token, password, cache_context);
-    if (!sealed) throw CheckError("Cannot seal the API token for the cache");
-    if (auto error = util::write_file_atomically(statefile, token_cache_content(*sealed, expires_on)))
-      throw CheckError("Cannot write statefile '" + statefile + "': " + *error +
-                       " (check --statefile-dir, the directory must exist and be writable)");
+    if (auto error = cache->store(token, expires_on)) run.report.add_long(util::sanitize_line(*error, 400));
   }
 
   void forget_token() {
     token.clear();
-    ::unlink(statefile.c_str());
+    cache->forget();
   }
 
   void login() {
+    // JSON carries UTF-8 only: other bytes (a Latin-1 password file) cannot be sent faithfully,
+    // and the encoder's message would quote one of them.
     json credentials = {{"username", username}, {"password", password}};
-    transport::HttpResponse response = perform("POST", "/auth/authenticate-user", credentials.dump());
+    std::string body;
+    try {
+      body = credentials.dump();
+    } catch (const json::type_error&) {
+      throw CheckError(std::string("The API ") + (valid_utf8(username) ? "password" : "user name") +
+                       " is not valid UTF-8: it cannot be sent in the JSON login request");
+    }
+    transport::HttpResponse response = perform("POST", "/auth/authenticate-user", body);
     if (response.status != 200)
       throw CheckError("Authentication error [code: '" + std::to_string(response.status) + "'] [message: '" +
                        util::sanitize_line(response.reason) + "']");
@@ -240,6 +248,10 @@ struct Api::Impl {
       }
     }
     transport::HttpResponse response = perform("GET", endpoint, {});
+    if (!response.redirect_url.empty())  // not a token problem: logging in again would not help
+      throw CheckError("api request error: HTTP " + std::to_string(response.status) + " " +
+                       util::sanitize_line(response.reason) + ", redirect to " + response.redirect_url +
+                       " not followed");
     if (!is_success(response.status)) {
       // The token may have been revoked or expired early: log in again, once.
       run.report.add_long("data call answered HTTP " + std::to_string(response.status) + ", logging in again", true);
@@ -353,25 +365,6 @@ std::optional<long long> parse_iso8601(std::string_view text) {
   }
   if (pos != text.size()) return std::nullopt;
   return days_from_civil(year, month, day) * 86400 + hour * 3600LL + minute * 60LL + second - offset;
-}
-
-std::string token_cache_content(const std::string& sealed_token, long long expires_on) {
-  json state = {{"version", 1}, {"expires_on", expires_on}, {"token", sealed_token}};
-  return state.dump();
-}
-
-std::optional<std::string> token_from_cache(std::string_view content, const std::string& password,
-                                            const std::string& context, long long now) {
-  json state = json::parse(content.begin(), content.end(), nullptr, false);
-  if (!state.is_object()) return std::nullopt;
-  auto expires_on = state.find("expires_on");
-  auto token = state.find("token");
-  if (expires_on == state.end() || !expires_on->is_number() || token == state.end() || !token->is_string())
-    return std::nullopt;
-  if (!(expires_on->get<double>() > static_cast<double>(now))) return std::nullopt;
-  auto unsealed = util::unseal(token->get<std::string>(), password, context);
-  if (!unsealed || !usable_token(*unsealed)) return std::nullopt;
-  return unsealed;
 }
 
 void unexpected_reply(const std::string& endpoint, const std::string& what) {

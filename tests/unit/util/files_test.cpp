@@ -208,5 +208,37 @@ TEST_F(Files, ReadableByOthers) {
   EXPECT_FALSE(readable_by_others(path("missing")));
 }
 
+// A state file must be the running user's own: another user could have planted it in a shared
+// directory. (As root, a file given to nobody; otherwise a root-owned system file.)
+TEST_F(Files, StateFilesMustBeOwnedByTheRunningUser) {
+  std::string file = path("planted");
+  spit(file, "planted", 0644);
+  if (::geteuid() == 0) {
+    ASSERT_EQ(::chown(file.c_str(), 65534, 65534), 0);
+  } else {
+    file = "/etc/passwd";
+  }
+  std::string error;
+  EXPECT_FALSE(read_file(file, 1 << 20, &error, /*regular_only=*/true).has_value());
+  EXPECT_NE(error.find("owned by another user"), std::string::npos) << error;
+  EXPECT_TRUE(read_file(file, 1 << 20, &error).has_value()) << "secrets may be anyone's file: " << error;
+}
+
+TEST_F(Files, PrivateDirectoryIsCreated0700AndChecked) {
+  std::string directory = path("a/b/check_mail");
+  EXPECT_EQ(make_private_directory(directory), std::nullopt);
+  EXPECT_EQ(mode_of(directory) & 07777, 0700u);
+  EXPECT_EQ(mode_of(path("a")) & 07777, 0700u);
+  EXPECT_EQ(make_private_directory(directory), std::nullopt) << "an existing one is fine";
+  ::chmod(directory.c_str(), 0770);
+  EXPECT_TRUE(make_private_directory(directory).has_value()) << "group-writable";
+  ::chmod(directory.c_str(), 0700);
+  fs::create_symlink(directory, path("link"));
+  EXPECT_TRUE(make_private_directory(path("link")).has_value()) << "a symlink is not the directory";
+  spit(path("file"), "x", 0600);
+  EXPECT_TRUE(make_private_directory(path("file")).has_value());
+  EXPECT_TRUE(make_private_directory("").has_value());
+}
+
 }  // namespace
 }  // namespace check_mail::util

@@ -64,11 +64,4 @@ void map_licenses(const nlohmann::json& reply, output::CounterGroup& group);
 // ("Z", "+02:00", "+0200", "+02"); no zone means UTC. Epoch seconds, or nullopt if malformed.
 std::optional<long long> parse_iso8601(std::string_view text);
 
-// The token cache file: its content for a sealed token, and the token back from a content
-// (nullopt when corrupt, truncated, foreign, sealed under another password or context, or
-// expired at `now`).
-std::string token_cache_content(const std::string& sealed_token, long long expires_on);
-std::optional<std::string> token_from_cache(std::string_view content, const std::string& password,
-                                            const std::string& context, long long now);
-
 }  // namespace check_mail::modes::smartermail
