@@ -73,6 +73,7 @@ sasl::Mechanism Session::authenticate(const std::vector<sasl::Mechanism>& candid
   adapter.start = [&](std::string_view mechanism, const std::optional<sasl::ClientMessage>& initial) {
     first_answer = true;
     initial_sent = initial.has_value();
+    result_.auth_mechanism = sasl::parse_mechanism(mechanism);  // the one tried, for a refusal too
     std::vector<Argument> arguments{atom("AUTHENTICATE"), atom(std::string(mechanism))};
     if (initial) arguments.push_back(Argument{initial->wire, false, true});
     return answer(command(arguments, true));
@@ -85,6 +86,7 @@ sasl::Mechanism Session::authenticate(const std::vector<sasl::Mechanism>& candid
   adapter.note = [&](std::string_view text) { protocol_->note(text); };
 
   sasl::Credentials credentials = mailbox::detail::sasl_credentials(options_);
+  credentials.channel_binding = connection_->channel_binding();
   const sasl::Mechanism mechanism =
       sasl::authenticate(adapter, candidates, credentials, {capabilities_.auth_mechanisms()});
   update_capabilities(last);

@@ -153,6 +153,7 @@ sasl::Mechanism Session::authenticate(const std::vector<sasl::Mechanism>& candid
   adapter.start = [&](std::string_view mechanism, const std::optional<sasl::ClientMessage>& initial) {
     first_answer = true;
     initial_sent = initial.has_value();
+    result_.auth_mechanism = sasl::parse_mechanism(mechanism);  // the one tried, for a refusal too
     const std::string line = "AUTH " + std::string(mechanism);
     if (!initial) return answer(command(line, false, {}, true));
     return answer(command(line + " " + initial->wire, false, line + " " + initial->shown, true));
@@ -164,8 +165,9 @@ sasl::Mechanism Session::authenticate(const std::vector<sasl::Mechanism>& candid
   adapter.refused = [&](std::string_view mechanism) { (void)expect_ok(last, "AUTH " + std::string(mechanism)); };
   adapter.note = [&](std::string_view text) { protocol_->note(text); };
 
-  return sasl::authenticate(adapter, candidates, mailbox::detail::sasl_credentials(options_),
-                            {capabilities_.sasl_mechanisms()});
+  sasl::Credentials credentials = mailbox::detail::sasl_credentials(options_);
+  credentials.channel_binding = connection_->channel_binding();
+  return sasl::authenticate(adapter, candidates, credentials, {capabilities_.sasl_mechanisms()});
 }
 
 void Session::stat() {

@@ -9,5 +9,9 @@ namespace check_mail::transport::sasl::detail {
 std::unique_ptr<ClientSteps> start_plain(const Credentials& credentials, const ExchangeContext& context);
 std::unique_ptr<ClientSteps> start_login(const Credentials& credentials, const ExchangeContext& context);
 std::unique_ptr<ClientSteps> start_cram_md5(const Credentials& credentials, const ExchangeContext& context);
+std::unique_ptr<ClientSteps> start_scram_sha_1(const Credentials& credentials, const ExchangeContext& context);
+std::unique_ptr<ClientSteps> start_scram_sha_1_plus(const Credentials& credentials, const ExchangeContext& context);
+std::unique_ptr<ClientSteps> start_scram_sha_256(const Credentials& credentials, const ExchangeContext& context);
+std::unique_ptr<ClientSteps> start_scram_sha_256_plus(const Credentials& credentials, const ExchangeContext& context);
 
 }  // namespace check_mail::transport::sasl::detail

@@ -11,9 +11,18 @@ namespace {
 
 // In auto's order of preference. Adding a mechanism: an enumerator, a row here, its client
 // steps, and its tests.
+// SCRAM first: the password never travels and the server proves it knows it too; bound to
+// the TLS channel where the server offers -PLUS. CRAM-MD5 adds nothing over TLS (and needs the
+// password stored in the clear on the server), so auto uses it only without TLS. PLAIN and
+// LOGIN send the password readable: TLS (or --allow-plaintext-auth) only.
 const std::vector<MechanismInfo> kMechanisms = {
-    // name        clear  token  binding  auto/TLS  auto/plain  steps
-    {Mechanism::cram_md5, "CRAM-MD5", false, false, false, true, true, detail::start_cram_md5},
+    // mechanism, name, clear password, needs token, channel binding, auto over TLS, auto without, steps
+    {Mechanism::scram_sha_256_plus, "SCRAM-SHA-256-PLUS", false, false, true, true, false,
+     detail::start_scram_sha_256_plus},
+    {Mechanism::scram_sha_256, "SCRAM-SHA-256", false, false, false, true, true, detail::start_scram_sha_256},
+    {Mechanism::scram_sha_1_plus, "SCRAM-SHA-1-PLUS", false, false, true, true, false, detail::start_scram_sha_1_plus},
+    {Mechanism::scram_sha_1, "SCRAM-SHA-1", false, false, false, true, true, detail::start_scram_sha_1},
+    {Mechanism::cram_md5, "CRAM-MD5", false, false, false, false, true, detail::start_cram_md5},
     {Mechanism::plain, "PLAIN", true, false, false, true, true, detail::start_plain},
     {Mechanism::login, "LOGIN", true, false, false, true, true, detail::start_login},
 };

@@ -34,6 +34,7 @@ void Session::authenticate() {
   credentials.username = options_.username;
   credentials.password = options_.password;
   credentials.cram_md5_secret = options_.shared_secret;
+  credentials.channel_binding = connection_->channel_binding();
 
   Reply refusal;
   const auto answer = [&](const Reply& reply) {
@@ -54,6 +55,7 @@ void Session::authenticate() {
     return std::string_view("AUTH ").size() + mechanism.size() + 1 + size + 2 <= kMaxCommandLine;
   };
   adapter.start = [&](std::string_view mechanism, const std::optional<sasl::ClientMessage>& initial) {
+    result_.auth_mechanism = sasl::parse_mechanism(mechanism);  // the one tried, for a refusal too
     const std::string line = "AUTH " + std::string(mechanism);
     if (!initial) return answer(command(line));
     return answer(command(line + " " + initial->wire, line + " " + initial->shown));

@@ -128,7 +128,7 @@ struct Result {
   std::optional<TlsInfo> tls;
   std::string greeting;                           // the server's greeting text
   std::vector<std::string> capabilities;          // as last advertised, upper-case
-  std::optional<sasl::Mechanism> auth_mechanism;  // unset when the login command was used
+  std::optional<sasl::Mechanism> auth_mechanism;  // the SASL mechanism used (the last one tried when it failed); unset for the login command
   bool logged_in = false;
 
   std::optional<std::uint64_t> message_count;  // messages in the mailbox (IMAP EXISTS, POP3 STAT)

@@ -15,7 +15,15 @@
 
 namespace check_mail::transport::sasl {
 
-enum class Mechanism { plain, login, cram_md5 };
+enum class Mechanism {
+  plain,
+  login,
+  cram_md5,
+  scram_sha_1,
+  scram_sha_1_plus,
+  scram_sha_256,
+  scram_sha_256_plus,
+};
 
 // What a mechanism authenticates with. Only the fields the chosen mechanism needs are read.
 struct Credentials {
@@ -63,7 +71,7 @@ struct MechanismInfo {
 // Every mechanism, in auto's order of preference.
 [[nodiscard]] const std::vector<MechanismInfo>& mechanisms();
 [[nodiscard]] const MechanismInfo& info(Mechanism mechanism);
-// "PLAIN", "LOGIN", "CRAM-MD5".
+// "PLAIN", "LOGIN", "CRAM-MD5", "SCRAM-SHA-256-PLUS", ...
 [[nodiscard]] std::string_view mechanism_name(Mechanism mechanism);
 // Case-insensitive inverse of mechanism_name(); nullopt for anything else.
 [[nodiscard]] std::optional<Mechanism> parse_mechanism(std::string_view name);

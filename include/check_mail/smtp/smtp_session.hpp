@@ -96,7 +96,7 @@ struct Result {
   std::string peer_address;           // numeric address connected to
   std::optional<TlsInfo> tls;         // set once TLS is up
   std::optional<Capabilities> capabilities;  // from the last EHLO/HELO
-  std::optional<sasl::Mechanism> auth_mechanism;  // mechanism that authenticated
+  std::optional<sasl::Mechanism> auth_mechanism;  // the mechanism that authenticated (the last one tried when AUTH failed)
   std::vector<std::string> accepted_recipients;   // 250/251 to RCPT TO
   std::optional<Reply> banner;        // the 220 greeting
   std::vector<Reply> command_replies; // one per SessionOptions::extra_commands sent

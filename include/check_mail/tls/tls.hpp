@@ -106,6 +106,9 @@ public:
   void shutdown() noexcept;
 
   [[nodiscard]] const TlsInfo& info() const noexcept { return info_; }
+  // The channel binding SASL -PLUS mechanisms bind to: tls-exporter on TLS 1.3, else
+  // tls-server-end-point. nullopt when it cannot be computed (e.g. an unknown signature hash).
+  [[nodiscard]] std::optional<ChannelBinding> channel_binding() const;
 
 private:
   struct SslDeleter {

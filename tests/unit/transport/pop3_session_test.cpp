@@ -142,7 +142,7 @@ TEST(Pop3Session, CramMd5) {
           quit_steps(),
       tls);
   mailbox::Options options = options_for(server, mailbox::Security::implicit_tls);
-  options.auth = sasl::AuthType::automatic();
+  options.auth = sasl::AuthType::of(sasl::Mechanism::cram_md5);
   const Deadline deadline(5s);
   const mailbox::Result result = pop3::run_pop3_check(options, deadline);
   ASSERT_TRUE(result.ok()) << result.failure->summary << "\n" << transcript_of(result);
