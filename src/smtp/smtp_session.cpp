@@ -113,7 +113,7 @@ Result Session::run() noexcept {
       read_banner();
       ehlo();
       if (options_.security == Security::starttls) starttls();
-      if (options_.auth != AuthMethod::none) authenticate();
+      if (options_.auth.kind != sasl::AuthType::Kind::none) authenticate();
       // The replies to -C commands are judged by their expectations, not by their codes: an
       // anti-relay check expects a 550. So they never become the reply that tells how it went.
       std::optional<Reply> before_commands = result_.last_reply;
@@ -152,12 +152,12 @@ Result Session::run() noexcept {
 }
 
 void Session::check_options() const {
-  if (options_.auth != AuthMethod::none && options_.security == Security::none && !options_.allow_plaintext_auth) {
+  if (options_.auth.kind != sasl::AuthType::Kind::none && options_.security == Security::none && !options_.allow_plaintext_auth) {
     throw TransportError(ErrorKind::config,
                          "refusing to send credentials over an unencrypted connection "
                          "(use STARTTLS or implicit TLS, or allow plaintext authentication)");
   }
-  if (options_.auth != AuthMethod::none && options_.username.empty()) {
+  if (options_.auth.kind != sasl::AuthType::Kind::none && options_.username.empty()) {
     throw TransportError(ErrorKind::config, "authentication requested without a user name");
   }
 }

@@ -128,7 +128,7 @@ class LoginTests(MailboxCase):
 
     def test_imap_starttls_with_sasl(self):
         for auth, shown in (("plain", "AUTHENTICATE PLAIN"), ("cram-md5", "AUTHENTICATE CRAM-MD5"),
-                            ("auto", "AUTHENTICATE CRAM-MD5")):
+                            ("auto", "AUTHENTICATE SCRAM-SHA-256")):
             with self.subTest(auth=auth):
                 self.check("imap", login("imap", "starttls") + [f"--auth-type={auth}"], "OK",
                            rf"\(STARTTLS TLSv1\.[23], {shown} as ")

@@ -217,7 +217,7 @@ class PlainTests(SmtpCase):
 class TlsTests(SmtpCase):
     def test_starttls_auth_mechanisms(self):
         for mechanism, shown in (("plain", "PLAIN"), ("login", "LOGIN"), ("cram-md5", "CRAM-MD5"),
-                                 ("auto", "CRAM-MD5")):
+                                 ("auto", "SCRAM-SHA-256")):
             with self.subTest(mechanism=mechanism):
                 r = self.check(self.submission(*self.auth(mechanism)), "OK",
                                rf"\(STARTTLS TLSv1\.[23], AUTH {shown} as monitor@example\.test\): "

@@ -63,6 +63,10 @@ public:
 
   [[nodiscard]] bool is_tls() const noexcept { return tls_.has_value(); }
   [[nodiscard]] const TlsInfo* tls_info() const noexcept { return tls_ ? &tls_->info() : nullptr; }
+  // The TLS session's channel binding (TlsSession::channel_binding); nullopt without TLS.
+  [[nodiscard]] std::optional<ChannelBinding> channel_binding() const {
+    return tls_ ? tls_->channel_binding() : std::nullopt;
+  }
   // Received bytes not yet returned by read_line()/read_exact().
   [[nodiscard]] std::size_t buffered() const noexcept { return buffer_.size(); }
   // Application bytes (after TLS decryption / before encryption).

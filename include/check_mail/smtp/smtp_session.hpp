@@ -17,6 +17,7 @@
 #include "check_mail/protocol/line_protocol.hpp"
 #include "check_mail/sasl/sasl.hpp"
 #include "check_mail/protocol/secure_connection.hpp"
+#include "check_mail/protocol/security.hpp"
 #include "check_mail/smtp/smtp_capabilities.hpp"
 #include "check_mail/smtp/smtp_message.hpp"
 #include "check_mail/smtp/smtp_reply.hpp"
@@ -25,13 +26,8 @@
 
 namespace check_mail::transport::smtp {
 
-enum class Security {
-  none,          // plain text throughout
-  starttls,      // plain connect, then STARTTLS (mandatory: failing it fails the check)
-  implicit_tls,  // TLS from the first byte ("SSL", SMTPS port 465)
-};
-
-enum class AuthMethod { none, automatic, plain, login, cram_md5 };
+// STARTTLS, when asked, is mandatory: failing it fails the check.
+using transport::Security;
 
 // Dialogue steps, in order. A failure names the step it happened in.
 enum class Phase { dns, connect, tls_handshake, banner, ehlo, starttls, auth, command, mail_from, rcpt_to, data, message, quit, done };
@@ -43,7 +39,7 @@ struct SessionOptions {
   TlsOptions tls;                    // verification on by default
   std::string helo_name;             // EHLO/HELO argument; empty: this machine's host name
 
-  AuthMethod auth = AuthMethod::none;
+  sasl::AuthType auth = sasl::AuthType::none();
   std::string username;
   std::string password;
   std::string shared_secret;         // CRAM-MD5 secret; empty: the password
@@ -102,7 +98,7 @@ struct Result {
   std::string peer_address;           // numeric address connected to
   std::optional<TlsInfo> tls;         // set once TLS is up
   std::optional<Capabilities> capabilities;  // from the last EHLO/HELO
-  std::optional<sasl::Mechanism> auth_mechanism;  // mechanism that authenticated
+  std::optional<sasl::Mechanism> auth_mechanism;  // the mechanism that authenticated (the last one tried when AUTH failed)
   std::vector<std::string> accepted_recipients;   // 250/251 to RCPT TO
   std::optional<Reply> banner;        // the 220 greeting
   std::vector<Reply> command_replies; // one per SessionOptions::extra_commands sent
@@ -147,10 +143,6 @@ private:
   Reply command(std::string_view line, std::string_view display = {});
   Reply read_reply();
   [[noreturn]] void refuse(std::string_view what, const Reply& reply);
-  void authenticate_plain();
-  void authenticate_login();
-  void authenticate_cram_md5();
-  void expect_auth_success(const Reply& reply, sasl::Mechanism mechanism);
   void mark_response_time();
   // MAIL FROM's parameters for this message: BODY=8BITMIME, SMTPUTF8 (an address needs it; throws
   // unsupported when the server does not offer it), SIZE= (when SIZE is advertised).
