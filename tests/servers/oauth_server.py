@@ -24,6 +24,7 @@ Test control (loopback only; tests call it with urllib):
   POST /mint        JSON {"user": U} -> {"access_token": ...}: a token issued without a grant,
                     for the token-file and environment sources.
   GET  /stats       JSON counts: token requests per grant type, introspections, faults served.
+  GET  /issued      JSON list of every access token issued or minted (to look for leaks).
 
 Usage: oauth_server.py --port N --client-id ID --client-secret-file F --refresh-token-file F
                        --user U [--client-cert PEM] [--expires-in S] [--active-seconds S]
@@ -56,6 +57,7 @@ class State:
         self.active_seconds = args.active_seconds if args.active_seconds is not None else args.expires_in
         self.fault = ""
         self.tokens = {}  # access token -> (user, active until, scope)
+        self.issued = set()  # every token ever given out, revoked or not
         self.stats = {"client_credentials": 0, "refresh_token": 0, "client_assertion": 0, "introspect": 0,
                       "introspect_active": 0, "faults": 0, "minted": 0}
 
@@ -63,6 +65,7 @@ class State:
         token = "cm." + secrets.token_urlsafe(32)
         with self.lock:
             self.tokens[token] = (user or self.user, time.time() + self.active_seconds, scope)
+            self.issued.add(token)
         return token
 
     def count(self, key):
@@ -155,6 +158,9 @@ class Handler(BaseHTTPRequestHandler):
         if self.path == "/stats":
             with self.state.lock:
                 self._reply(200, dict(self.state.stats))
+        elif self.path == "/issued":
+            with self.state.lock:
+                self._reply(200, sorted(self.state.issued))
         else:
             self._reply(404, b"not found", "text/plain")
 

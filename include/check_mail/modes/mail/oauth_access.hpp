@@ -1,0 +1,51 @@
+#pragma once
+// The OAuth access token of one check, as the mail modes use it: obtained once before the first
+// connection (so that a token endpoint failure is its own clear status line, not a failed
+// SASL exchange), timed for the token-time figure, renewed at most once when the mail server
+// refuses a token that came from the cache, and every secret of the source redacted from server
+// text shown to the user.
+#include <optional>
+#include <string>
+
+#include "check_mail/modes/mode.hpp"
+#include "check_mail/oauth/token_provider.hpp"
+
+namespace check_mail::modes::mail {
+
+class OAuthAccess {
+public:
+  OAuthAccess(oauth::TokenSourceSettings settings, ModeRun& run);
+
+  // The token, obtained on the first call. Throws CheckError: CRITICAL when the token endpoint
+  // refused the credentials (invalid_client, invalid_grant, ...), UNKNOWN when it could not be
+  // asked (refused connection, timeout, 5xx, a reply that is no token).
+  const std::string& token();
+  // After the mail server refused the token: obtains a fresh one and returns true, once per
+  // check, when the refused token came from the cache (it may have expired or been revoked
+  // early); false otherwise (a fresh or given token will not get better by asking again).
+  bool renew_after_refusal();
+
+  // Seconds spent obtaining the token(s) (0 when cached or given); nullopt before token().
+  [[nodiscard]] std::optional<double> seconds() const { return seconds_; }
+  // "client credentials grant at https://...", "cached token ...", "--oauth-token-file".
+  [[nodiscard]] const std::string& origin() const { return origin_; }
+  [[nodiscard]] std::string redact(std::string text) const { return provider_.redact(std::move(text)); }
+
+private:
+  void take(const oauth::ObtainedToken& obtained);
+  [[noreturn]] static void fail(const oauth::TokenError& error);
+
+  ModeRun& run_;
+  oauth::TokenProvider provider_;
+  std::optional<std::string> token_;
+  std::optional<double> seconds_;
+  std::string origin_;
+  bool from_cache_ = false;
+  bool renewed_ = false;
+};
+
+// The documented hints for an OAuth refusal (Exchange Online's 535 5.7.139, 5.7.3, ...), for the
+// long output; empty when none applies. server_text: the refusal as the server gave it.
+[[nodiscard]] std::vector<std::string> oauth_refusal_hints(const std::string& server_text, const std::string& protocol);
+
+}  // namespace check_mail::modes::mail

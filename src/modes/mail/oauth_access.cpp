@@ -1,0 +1,67 @@
+#include "check_mail/modes/mail/oauth_access.hpp"
+
+#include "check_mail/util/strings.hpp"
+
+namespace check_mail::modes::mail {
+
+OAuthAccess::OAuthAccess(oauth::TokenSourceSettings settings, ModeRun& run)
+    : run_(run), provider_(std::move(settings), [&run](const std::string& line) { run.report.add_long(line); }) {}
+
+void OAuthAccess::fail(const oauth::TokenError& error) {
+  throw CheckError(error.what(), error.refused() ? output::Status::Critical : output::Status::Unknown);
+}
+
+void OAuthAccess::take(const oauth::ObtainedToken& obtained) {
+  token_ = obtained.access_token;
+  seconds_ = seconds_.value_or(0) + obtained.seconds;
+  origin_ = obtained.origin;
+  from_cache_ = obtained.from_cache;
+  run_.report.add_long("OAuth access token: " + origin_, true);
+}
+
+const std::string& OAuthAccess::token() {
+  if (!token_) {
+    try {
+      take(provider_.obtain(run_.deadline));
+    } catch (const oauth::TokenError& e) {
+      fail(e);
+    }
+  }
+  return *token_;
+}
+
+bool OAuthAccess::renew_after_refusal() {
+  if (renewed_ || !from_cache_ || !provider_.renewable()) return false;
+  renewed_ = true;
+  run_.report.add_long("the server refused the cached OAuth token; obtaining a new one", true);
+  try {
+    if (auto obtained = provider_.renew(run_.deadline)) {
+      take(*obtained);
+      return true;
+    }
+  } catch (const oauth::TokenError& e) {
+    fail(e);
+  }
+  return false;
+}
+
+std::vector<std::string> oauth_refusal_hints(const std::string& server_text, const std::string& protocol) {
+  const std::string text = util::to_lower(server_text);
+  std::vector<std::string> hints;
+  if (text.find("5.7.139") != std::string::npos || text.find("smtpclientauthentication is disabled") != std::string::npos)
+    hints.emplace_back("hint: SMTP AUTH is disabled for the tenant or the mailbox (Exchange Online: "
+                       "Set-CASMailbox -SmtpClientAuthenticationDisabled $false)");
+  if (text.find("5.7.3") != std::string::npos)
+    hints.emplace_back("hint: the token was accepted but the app may not use this mailbox (Exchange Online: the "
+                       "SMTP.SendAsApp permission with admin consent, New-ServicePrincipal, and mailbox permissions "
+                       "for the service principal)");
+  if (hints.empty()) {
+    const std::string permission = protocol == "SMTP" ? "SMTP.SendAsApp" : protocol == "IMAP" ? "IMAP.AccessAsApp" : "POP.AccessAsApp";
+    hints.emplace_back("hint: common causes are a token for another user or scope, an expired or revoked token, and "
+                       "(Exchange Online) a missing " + permission +
+                       " permission, service principal or mailbox permission; see docs/oauth-microsoft365.md");
+  }
+  return hints;
+}
+
+}  // namespace check_mail::modes::mail
