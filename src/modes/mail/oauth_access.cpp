@@ -45,6 +45,23 @@ bool OAuthAccess::renew_after_refusal() {
   return false;
 }
 
+bool OAuthAccess::retry_after(bool oauth_refused) {
+  if (!oauth_refused || (refusal_ && !refusal_->bad_token)) return false;
+  const bool renewed = renew_after_refusal();
+  if (renewed) refusal_.reset();
+  return renewed;
+}
+
+std::string OAuthAccess::describe_refusal(const std::string& server_text, const std::string& protocol) {
+  std::string text = redact(server_text);
+  if (refusal_) text += " (" + refusal_->description + ")";
+  if (!hinted_) {
+    hinted_ = true;
+    for (const std::string& hint : oauth_refusal_hints(server_text, protocol)) run_.report.add_long(hint);
+  }
+  return text;
+}
+
 std::vector<std::string> oauth_refusal_hints(const std::string& server_text, const std::string& protocol) {
   const std::string text = util::to_lower(server_text);
   std::vector<std::string> hints;

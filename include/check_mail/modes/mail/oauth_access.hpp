@@ -6,6 +6,7 @@
 // text shown to the user.
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "check_mail/modes/mode.hpp"
 #include "check_mail/oauth/token_provider.hpp"
@@ -31,11 +32,37 @@ public:
   [[nodiscard]] const std::string& origin() const { return origin_; }
   [[nodiscard]] std::string redact(std::string text) const { return provider_.redact(std::move(text)); }
 
+  // Gives a session the token source: its access_token (obtained now, before connecting, when
+  // an OAuth mechanism may be used) and the sink of the server's decoded refusal.
+  template <class SessionOptions>
+  void attach(SessionOptions& options, bool oauth_may_be_used) {
+    if (oauth_may_be_used) (void)token();
+    options.access_token = [this] { return token(); };
+    options.oauth_refusal = [this](const std::string& description, bool bad_token) {
+      refusal_ = Refusal{description, bad_token};
+    };
+  }
+
+  // After a session that failed: whether to run it again with a new token. oauth_refused: the
+  // server refused authentication with XOAUTH2 or OAUTHBEARER. Yes once, when the refused token
+  // came from the cache and the server's error (if it sent one) says the token is no good.
+  bool retry_after(bool oauth_refused);
+  // The refusal as the status line shows it: the server's text, its decoded OAuth error, and
+  // (once) the hints in the long output. Secrets are redacted.
+  [[nodiscard]] std::string describe_refusal(const std::string& server_text, const std::string& protocol);
+
 private:
   void take(const oauth::ObtainedToken& obtained);
   [[noreturn]] static void fail(const oauth::TokenError& error);
 
+  struct Refusal {
+    std::string description;
+    bool bad_token = true;
+  };
+
   ModeRun& run_;
+  std::optional<Refusal> refusal_;
+  bool hinted_ = false;
   oauth::TokenProvider provider_;
   std::optional<std::string> token_;
   std::optional<double> seconds_;
