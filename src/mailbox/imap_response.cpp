@@ -16,14 +16,6 @@ constexpr int kMaxDepth = 32;
 
 [[noreturn]] void malformed(const std::string& what) { throw TransportError(ErrorKind::protocol, what); }
 
-std::string upper(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) {
-    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
-  }
-  return out;
-}
-
 bool is_atom_char(char c) {
   const auto u = static_cast<unsigned char>(c);
   return u > 0x20 && u < 0x7F && c != '(' && c != ')' && c != '{' && c != '"' && c != '\\' && c != '%' && c != '*' &&
@@ -287,7 +279,7 @@ std::string StatusResponse::summary(std::size_t max_length) const {
 
 std::optional<StatusResponse> parse_status(std::string_view text) {
   const std::size_t space = text.find(' ');
-  const std::string word = upper(text.substr(0, space));
+  const std::string word = util::to_upper(text.substr(0, space));
   StatusResponse status;
   if (word == "OK")
     status.condition = StatusResponse::Condition::ok;
@@ -308,7 +300,7 @@ std::optional<StatusResponse> parse_status(std::string_view text) {
     if (close != std::string_view::npos) {
       const std::string_view inside = rest.substr(1, close - 1);
       const std::size_t blank = inside.find(' ');
-      status.code = upper(inside.substr(0, blank));
+      status.code = util::to_upper(inside.substr(0, blank));
       if (blank != std::string_view::npos) status.code_arguments = std::string(inside.substr(blank + 1));
       rest.remove_prefix(close + 1);
       while (!rest.empty() && rest.front() == ' ') rest.remove_prefix(1);
@@ -333,7 +325,7 @@ std::vector<std::string> Capabilities::auth_mechanisms() const {
 Capabilities parse_capabilities(std::string_view atoms) {
   Capabilities capabilities;
   for (const std::string& word : util::split(atoms, ' ')) {
-    if (!word.empty() && capabilities.names.size() < 500) capabilities.names.push_back(upper(word));
+    if (!word.empty() && capabilities.names.size() < 500) capabilities.names.push_back(util::to_upper(word));
   }
   return capabilities;
 }
@@ -345,7 +337,7 @@ void apply_mailbox_data(const Response& response, MailboxData& data) {
   const std::string_view first = text.substr(0, space);
   const std::string_view rest = space == std::string_view::npos ? std::string_view() : text.substr(space + 1);
   if (const auto number = parse_number(first)) {
-    const std::string keyword = upper(util::trim(rest));
+    const std::string keyword = util::to_upper(util::trim(rest));
     if (keyword == "EXISTS")
       data.exists = *number;
     else if (keyword == "RECENT")
@@ -367,7 +359,7 @@ void apply_mailbox_data(const Response& response, MailboxData& data) {
     const auto items = reader.next();
     if (!mailbox || !items || items->kind != Value::Kind::list) malformed("malformed STATUS response");
     for (std::size_t i = 0; i + 1 < items->items.size(); i += 2) {
-      const std::string name = upper(items->items[i].text);
+      const std::string name = util::to_upper(items->items[i].text);
       const auto value = number_value(items->items[i + 1]);
       if (name == "MESSAGES")
         data.messages = value;
@@ -420,7 +412,7 @@ std::optional<FetchData> parse_fetch(const Response& response) {
     const Value& name_value = items->items[i];
     const Value& value = items->items[i + 1];
     if (name_value.kind != Value::Kind::atom) malformed("malformed FETCH item name");
-    std::string name = upper(name_value.text);
+    std::string name = util::to_upper(name_value.text);
     if (name == "UID") {
       data.uid = number_value(value);
     } else if (name == "RFC822.SIZE") {

@@ -1,8 +1,8 @@
-// The login step of the IMAP session: LOGIN, or AUTHENTICATE PLAIN (SASL-IR when offered) or
-// CRAM-MD5 (RFC 3501 6.2, RFC 4959). Credentials appear in the transcript only as "<redacted>".
+// The login step of the IMAP session: the LOGIN command, or AUTHENTICATE through the SASL
+// engine's IMAP adapter (RFC 3501 6.2.2, RFC 4959 SASL-IR). Credentials appear in the
+// transcript only as "<redacted>".
 #include "check_mail/mailbox/imap_session.hpp"
-#include "check_mail/util/base64.hpp"
-#include "check_mail/util/strings.hpp"
+#include "check_mail/sasl/sasl_engine.hpp"
 #include "mailbox_internal.hpp"
 
 namespace check_mail::transport::imap {
@@ -17,24 +17,20 @@ void Session::login() {
     return;
   }
   mailbox::detail::require_protected_channel(connection_->is_tls(), options_);
-  const auto mechanism = mailbox::detail::choose_login(options_.auth, capabilities_.auth_mechanisms());
+  const std::vector<sasl::Mechanism> candidates =
+      mailbox::detail::sasl_candidates(options_, connection_->is_tls(), capabilities_.auth_mechanisms());
   const auto start = Deadline::Clock::now();
   capabilities_known_ = false;  // until the server says what it offers after login
-  if (!mechanism) {
+  if (candidates.empty()) {
     if (capabilities_.has("LOGINDISABLED")) {
       throw TransportError(ErrorKind::unsupported, "server refuses LOGIN here (LOGINDISABLED)");
     }
     const Reply reply = command({atom("LOGIN"), string(options_.username), string(options_.password, true)});
     update_capabilities(expect_ok(reply, "LOGIN"));
-  } else if (*mechanism == sasl::Mechanism::plain) {
-    authenticate_plain();
-  } else if (*mechanism == sasl::Mechanism::cram_md5) {
-    authenticate_cram_md5();
   } else {
-    throw TransportError(ErrorKind::unsupported, "SASL LOGIN is not used for IMAP: use the LOGIN command");
+    result_.auth_mechanism = authenticate(candidates);
   }
   result_.timings.login = seconds_since(start);
-  result_.auth_mechanism = mechanism;
   result_.logged_in = true;
   // Capabilities often grow after login (Dovecot sends them in the OK); ask if they did not come.
   if (!capabilities_known_) {
@@ -43,35 +39,56 @@ void Session::login() {
   }
 }
 
-void Session::authenticate_plain() {
-  const std::string encoded =
-      util::base64_encode(sasl::plain_message(options_.authzid, options_.username, options_.password));
-  Reply reply;
-  if (capabilities_.has("SASL-IR")) {  // RFC 4959: the response goes with the command
-    reply = command({atom("AUTHENTICATE"), atom("PLAIN"), Argument{encoded, false, true}}, true);
-  } else {
-    reply = command({atom("AUTHENTICATE"), atom("PLAIN")}, true);
-    if (reply.final.kind == Response::Kind::continuation) reply = continue_command(reply.tag, encoded, "<redacted>");
-  }
-  if (reply.final.kind == Response::Kind::continuation) {
-    reply = continue_command(reply.tag, "*", "*");  // cancel: the server wants more than PLAIN has
-  }
-  update_capabilities(expect_ok(reply, "AUTHENTICATE PLAIN"));
-}
-
-void Session::authenticate_cram_md5() {
-  Reply reply = command({atom("AUTHENTICATE"), atom("CRAM-MD5")}, true);
-  if (reply.final.kind == Response::Kind::continuation) {
-    const auto challenge = util::base64_decode(util::trim(reply.final.text));
-    if (!challenge || challenge->empty()) {
-      continue_command(reply.tag, "*", "*");
-      throw TransportError(ErrorKind::protocol, "malformed CRAM-MD5 challenge from server");
+sasl::Mechanism Session::authenticate(const std::vector<sasl::Mechanism>& candidates) {
+  Reply last;
+  bool initial_sent = false;
+  bool first_answer = true;
+  // RFC 3501 6.2.2: BAD (the mechanism name is not understood) and NO [CANNOT] (RFC 5530) say
+  // the mechanism cannot be used; so does a NO to the command itself when nothing was sent
+  // yet and no response code tells otherwise, and a refusal that says "not supported".
+  const auto answer = [&](Reply reply) {
+    sasl::ServerAnswer answer;
+    last = std::move(reply);
+    const bool answer_to_command = first_answer;
+    first_answer = false;
+    if (last.final.kind == Response::Kind::continuation) {
+      answer.kind = sasl::ServerAnswer::Kind::challenge;
+      answer.challenge = last.final.text;
+      return answer;
     }
-    const std::string response = sasl::cram_md5_response(options_.username, options_.password, *challenge);
-    reply = continue_command(reply.tag, util::base64_encode(response), "<redacted>");
-    if (reply.final.kind == Response::Kind::continuation) reply = continue_command(reply.tag, "*", "*");
-  }
-  update_capabilities(expect_ok(reply, "AUTHENTICATE CRAM-MD5"));
+    const auto status = parse_status(last.final.text);
+    if (last.final.kind == Response::Kind::tagged && status) {
+      if (status->condition == StatusResponse::Condition::ok) {
+        answer.kind = sasl::ServerAnswer::Kind::success;
+      } else {
+        answer.unsupported = status->condition == StatusResponse::Condition::bad || status->code == "CANNOT" ||
+                             (answer_to_command && !initial_sent && status->code.empty()) ||
+                             mailbox::detail::says_mechanism_unsupported(status->text);
+      }
+    }
+    return answer;
+  };
+  sasl::Adapter adapter;
+  adapter.initial_response_fits = [&](std::string_view, std::size_t) { return capabilities_.has("SASL-IR"); };
+  adapter.start = [&](std::string_view mechanism, const std::optional<sasl::ClientMessage>& initial) {
+    first_answer = true;
+    initial_sent = initial.has_value();
+    std::vector<Argument> arguments{atom("AUTHENTICATE"), atom(std::string(mechanism))};
+    if (initial) arguments.push_back(Argument{initial->wire, false, true});
+    return answer(command(arguments, true));
+  };
+  adapter.respond = [&](const sasl::ClientMessage& response) {
+    return answer(continue_command(last.tag, response.wire, response.shown));
+  };
+  adapter.cancel = [&] { return answer(continue_command(last.tag, "*", "*")); };
+  adapter.refused = [&](std::string_view mechanism) { (void)expect_ok(last, "AUTHENTICATE " + std::string(mechanism)); };
+  adapter.note = [&](std::string_view text) { protocol_->note(text); };
+
+  sasl::Credentials credentials = mailbox::detail::sasl_credentials(options_);
+  const sasl::Mechanism mechanism =
+      sasl::authenticate(adapter, candidates, credentials, {capabilities_.auth_mechanisms()});
+  update_capabilities(last);
+  return mechanism;
 }
 
 }  // namespace check_mail::transport::imap

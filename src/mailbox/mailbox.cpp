@@ -5,6 +5,7 @@
 
 #include "check_mail/mailbox/imap_session.hpp"
 #include "check_mail/mailbox/pop3_session.hpp"
+#include "check_mail/util/strings.hpp"
 #include "mailbox_internal.hpp"
 
 namespace check_mail::transport::mailbox {
@@ -118,23 +119,25 @@ Failure internal_failure(Phase phase) noexcept {
   }
 }
 
-std::optional<sasl::Mechanism> choose_login(AuthMethod method, const std::vector<std::string>& offered) {
-  switch (method) {
-    case AuthMethod::login:
-      return std::nullopt;
-    case AuthMethod::plain:
-      return sasl::choose_mechanism(offered, sasl::Mechanism::plain);
-    case AuthMethod::cram_md5:
-      return sasl::choose_mechanism(offered, sasl::Mechanism::cram_md5);
-    case AuthMethod::automatic:
-      break;
-  }
-  // SASL LOGIN is no better than the login command, so automatic never picks it.
-  for (const sasl::Mechanism m : {sasl::Mechanism::cram_md5, sasl::Mechanism::plain}) {
-    const std::string_view name = sasl::mechanism_name(m);
-    if (std::any_of(offered.begin(), offered.end(), [&](const std::string& o) { return o == name; })) return m;
-  }
-  return std::nullopt;
+std::vector<sasl::Mechanism> sasl_candidates(const Options& options, bool tls, const std::vector<std::string>& offered) {
+  if (options.auth.is(sasl::Mechanism::login)) return {};
+  const sasl::Conditions conditions{tls, options.allow_plaintext_auth, false};
+  std::vector<sasl::Mechanism> chosen = sasl::candidates(options.auth, offered, conditions);
+  std::erase(chosen, sasl::Mechanism::login);
+  return chosen;
+}
+
+sasl::Credentials sasl_credentials(const Options& options) {
+  sasl::Credentials credentials;
+  credentials.authzid = options.authzid;
+  credentials.username = options.username;
+  credentials.password = options.password;
+  return credentials;
+}
+
+bool says_mechanism_unsupported(std::string_view text) {
+  const std::string lower = util::to_lower(text);
+  return lower.find("not supported") != std::string::npos || lower.find("unsupported") != std::string::npos;
 }
 
 }  // namespace detail

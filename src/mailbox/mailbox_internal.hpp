@@ -4,6 +4,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "check_mail/net/deadline.hpp"
 #include "check_mail/net/error.hpp"
@@ -34,7 +35,16 @@ void require_protected_channel(bool tls_active, const Options& options);
 // Only inside a catch block: the failure any other exception (a bug) makes, "internal error: ...".
 [[nodiscard]] Failure internal_failure(Phase phase) noexcept;
 
-// The SASL mechanism to use, or nullopt for the protocol's own login command.
-[[nodiscard]] std::optional<sasl::Mechanism> choose_login(AuthMethod method, const std::vector<std::string>& offered);
+// The SASL mechanisms to try, in order; empty: the protocol's own login command (IMAP LOGIN,
+// POP3 USER/PASS), which also replaces SASL LOGIN (no better than it) in auto.
+[[nodiscard]] std::vector<sasl::Mechanism> sasl_candidates(const Options& options, bool tls,
+                                                           const std::vector<std::string>& offered);
+
+// What the SASL engine authenticates with.
+[[nodiscard]] sasl::Credentials sasl_credentials(const Options& options);
+
+// IMAP and POP3 have no code for "mechanism not supported" (SMTP's 504): a refusal whose text
+// says so ("Authentication mechanism not supported", as GNU Mailutils words it) counts.
+[[nodiscard]] bool says_mechanism_unsupported(std::string_view text);
 
 }  // namespace check_mail::transport::mailbox::detail

@@ -10,14 +10,6 @@ namespace {
 
 [[noreturn]] void malformed(const std::string& what) { throw TransportError(ErrorKind::protocol, what); }
 
-std::string upper(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) {
-    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
-  }
-  return out;
-}
-
 std::optional<std::uint64_t> parse_number(std::string_view text) {
   if (text.empty() || text.size() > 19) return std::nullopt;
   std::uint64_t value = 0;
@@ -33,7 +25,7 @@ void split_code(std::string_view rest, StatusLine& status) {
   if (rest.starts_with("[")) {
     const std::size_t close = rest.find(']');
     if (close != std::string_view::npos) {
-      status.code = upper(rest.substr(1, close - 1));
+      status.code = util::to_upper(rest.substr(1, close - 1));
       rest.remove_prefix(close + 1);
       while (!rest.empty() && rest.front() == ' ') rest.remove_prefix(1);
     }
@@ -117,7 +109,7 @@ std::vector<std::string> Capabilities::sasl_mechanisms() const {
     const std::size_t space = line.find(' ');
     if (space == std::string::npos || !util::iequals(std::string_view(line).substr(0, space), "SASL")) continue;
     for (const std::string& name : util::split(std::string_view(line).substr(space + 1), ' ')) {
-      if (!name.empty()) mechanisms.push_back(upper(name));
+      if (!name.empty()) mechanisms.push_back(util::to_upper(name));
     }
   }
   return mechanisms;
@@ -129,7 +121,7 @@ Capabilities parse_capabilities(const std::vector<std::string>& lines) {
     const std::string_view trimmed = util::trim(line);
     if (trimmed.empty() || capabilities.lines.size() >= 500) continue;
     const std::size_t space = trimmed.find(' ');
-    std::string entry = upper(trimmed.substr(0, space));
+    std::string entry = util::to_upper(trimmed.substr(0, space));
     if (space != std::string_view::npos) entry += std::string(trimmed.substr(space));
     capabilities.lines.push_back(std::move(entry));
   }

@@ -3,7 +3,7 @@
 #include <algorithm>
 
 #include "check_mail/mailbox/mail_headers.hpp"
-#include "check_mail/util/base64.hpp"
+#include "check_mail/sasl/sasl_engine.hpp"
 #include "check_mail/util/strings.hpp"
 #include "mailbox_internal.hpp"
 
@@ -108,44 +108,64 @@ void Session::starttls() {
 void Session::login() {
   phase_ = Phase::login;
   mailbox::detail::require_protected_channel(connection_->is_tls(), options_);
-  const auto mechanism = mailbox::detail::choose_login(options_.auth, capabilities_.sasl_mechanisms());
+  const std::vector<sasl::Mechanism> candidates =
+      mailbox::detail::sasl_candidates(options_, connection_->is_tls(), capabilities_.sasl_mechanisms());
   const auto start = Deadline::Clock::now();
-  if (!mechanism) {
+  if (candidates.empty()) {
     expect_ok(command("USER " + options_.username), "USER");
     expect_ok(command("PASS " + options_.password, false, "PASS <redacted>"), "PASS");
-  } else if (*mechanism == sasl::Mechanism::plain) {
-    authenticate_plain();
-  } else if (*mechanism == sasl::Mechanism::cram_md5) {
-    authenticate_cram_md5();
   } else {
-    throw TransportError(ErrorKind::unsupported, "SASL LOGIN is not used for POP3: use USER/PASS");
+    result_.auth_mechanism = authenticate(candidates);
   }
   result_.timings.login = seconds_since(start);
-  result_.auth_mechanism = mechanism;
   result_.logged_in = true;
 }
 
-void Session::authenticate_plain() {
-  const std::string encoded =
-      util::base64_encode(sasl::plain_message(options_.authzid, options_.username, options_.password));
-  // RFC 5034: the initial response may go with the command.
-  Reply reply = command("AUTH PLAIN " + encoded, false, "AUTH PLAIN <redacted>", true);
-  if (reply.continuation()) reply = command("*", false, "*", true);  // cancel: PLAIN has nothing more to say
-  expect_ok(reply, "AUTH PLAIN");
-}
-
-void Session::authenticate_cram_md5() {
-  Reply reply = command("AUTH CRAM-MD5", false, {}, true);
-  if (reply.continuation()) {
-    const auto challenge = util::base64_decode(util::trim(reply.status.text));
-    if (!challenge || challenge->empty()) {
-      throw TransportError(ErrorKind::protocol, "malformed CRAM-MD5 challenge from server");
+sasl::Mechanism Session::authenticate(const std::vector<sasl::Mechanism>& candidates) {
+  Reply last;
+  bool initial_sent = false;
+  bool first_answer = true;
+  // RFC 5034 4: a server rejects a mechanism it does not support with -ERR to the AUTH command
+  // itself. Without an initial response nothing was sent yet, so such a -ERR without a response
+  // code (RFC 3206 AUTH, SYS/TEMP, IN-USE say otherwise) counts, and so does one that says "not
+  // supported".
+  const auto answer = [&](Reply reply) {
+    sasl::ServerAnswer answer;
+    last = std::move(reply);
+    const bool answer_to_command = first_answer;
+    first_answer = false;
+    if (last.continuation()) {
+      answer.kind = sasl::ServerAnswer::Kind::challenge;
+      answer.challenge = last.status.text;
+    } else if (last.ok()) {
+      answer.kind = sasl::ServerAnswer::Kind::success;
+    } else {
+      answer.unsupported = (answer_to_command && !initial_sent && last.status.code.empty()) ||
+                           mailbox::detail::says_mechanism_unsupported(last.status.text);
     }
-    const std::string response = sasl::cram_md5_response(options_.username, options_.password, *challenge);
-    reply = command(util::base64_encode(response), false, "<redacted>", true);
-    if (reply.continuation()) reply = command("*", false, "*", true);
-  }
-  expect_ok(reply, "AUTH CRAM-MD5");
+    return answer;
+  };
+  sasl::Adapter adapter;
+  // RFC 5034 4: the AUTH line, initial response and CRLF included, stays within 255 octets.
+  adapter.initial_response_fits = [](std::string_view mechanism, std::size_t size) {
+    return std::string_view("AUTH ").size() + mechanism.size() + 1 + size + 2 <= 255;
+  };
+  adapter.start = [&](std::string_view mechanism, const std::optional<sasl::ClientMessage>& initial) {
+    first_answer = true;
+    initial_sent = initial.has_value();
+    const std::string line = "AUTH " + std::string(mechanism);
+    if (!initial) return answer(command(line, false, {}, true));
+    return answer(command(line + " " + initial->wire, false, line + " " + initial->shown, true));
+  };
+  adapter.respond = [&](const sasl::ClientMessage& response) {
+    return answer(command(response.wire, false, response.shown, true));
+  };
+  adapter.cancel = [&] { return answer(command("*", false, "*", true)); };
+  adapter.refused = [&](std::string_view mechanism) { (void)expect_ok(last, "AUTH " + std::string(mechanism)); };
+  adapter.note = [&](std::string_view text) { protocol_->note(text); };
+
+  return sasl::authenticate(adapter, candidates, mailbox::detail::sasl_credentials(options_),
+                            {capabilities_.sasl_mechanisms()});
 }
 
 void Session::stat() {

@@ -4,14 +4,10 @@
 #include <cctype>
 #include <charconv>
 
+#include "check_mail/util/strings.hpp"
+
 namespace check_mail::transport::smtp {
 namespace {
-
-std::string upper(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return out;
-}
 
 std::string_view trim(std::string_view text) {
   while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
@@ -34,7 +30,7 @@ std::vector<std::string_view> words(std::string_view text) {
 
 void add_mechanisms(Capabilities& caps, std::string_view list) {
   for (const std::string_view word : words(list)) {
-    std::string mechanism = upper(word);
+    std::string mechanism = util::to_upper(word);
     if (std::find(caps.auth_mechanisms.begin(), caps.auth_mechanisms.end(), mechanism) == caps.auth_mechanisms.end()) {
       caps.auth_mechanisms.push_back(std::move(mechanism));
     }
@@ -43,10 +39,10 @@ void add_mechanisms(Capabilities& caps, std::string_view list) {
 
 }  // namespace
 
-bool Capabilities::has(std::string_view keyword) const { return keywords.contains(upper(keyword)); }
+bool Capabilities::has(std::string_view keyword) const { return keywords.contains(util::to_upper(keyword)); }
 
 bool Capabilities::offers_auth(std::string_view mechanism) const {
-  const std::string wanted = upper(mechanism);
+  const std::string wanted = util::to_upper(mechanism);
   return std::find(auth_mechanisms.begin(), auth_mechanisms.end(), wanted) != auth_mechanisms.end();
 }
 
@@ -62,8 +58,8 @@ Capabilities parse_ehlo(const Reply& reply) {
     if (line.empty()) continue;
     // Old servers write "AUTH=LOGIN PLAIN"; treat '=' after AUTH like a space.
     std::size_t split = line.find_first_of(" \t");
-    if (upper(line.substr(0, 5)) == "AUTH=") split = 4;
-    std::string keyword = upper(line.substr(0, split));
+    if (util::to_upper(line.substr(0, 5)) == "AUTH=") split = 4;
+    std::string keyword = util::to_upper(line.substr(0, split));
     const std::string_view params = split == std::string_view::npos ? std::string_view() : trim(line.substr(split + 1));
 
     if (keyword == "STARTTLS") caps.starttls = true;

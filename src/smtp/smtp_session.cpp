@@ -86,7 +86,7 @@ Result Session::run() noexcept {
       read_banner();
       ehlo();
       if (options_.security == Security::starttls) starttls();
-      if (options_.auth != AuthMethod::none) authenticate();
+      if (options_.auth.kind != sasl::AuthType::Kind::none) authenticate();
       if (!options_.extra_commands.empty()) send_extra_commands();
       if (!options_.recipients.empty()) {
         send_message();
@@ -118,12 +118,12 @@ Result Session::run() noexcept {
 }
 
 void Session::check_options() const {
-  if (options_.auth != AuthMethod::none && options_.security == Security::none && !options_.allow_plaintext_auth) {
+  if (options_.auth.kind != sasl::AuthType::Kind::none && options_.security == Security::none && !options_.allow_plaintext_auth) {
     throw TransportError(ErrorKind::config,
                          "refusing to send credentials over an unencrypted connection "
                          "(use STARTTLS or implicit TLS, or allow plaintext authentication)");
   }
-  if (options_.auth != AuthMethod::none && options_.username.empty()) {
+  if (options_.auth.kind != sasl::AuthType::Kind::none && options_.username.empty()) {
     throw TransportError(ErrorKind::config, "authentication requested without a user name");
   }
 }

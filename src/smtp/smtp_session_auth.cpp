@@ -1,14 +1,22 @@
-// The AUTH step of the SMTP session (RFC 4954): mechanism choice and the PLAIN, LOGIN and
-// CRAM-MD5 exchanges. Credentials appear in the transcript only as "<redacted>".
+// The AUTH step of the SMTP session (RFC 4954): the SASL engine's SMTP adapter.
+#include "check_mail/sasl/sasl_engine.hpp"
 #include "check_mail/smtp/smtp_session.hpp"
-#include "check_mail/util/base64.hpp"
 
 namespace check_mail::transport::smtp {
 namespace {
 
+// RFC 5321 4.5.3.1.4: a command line is at most 512 octets with CRLF; RFC 4954 4 sends a longer
+// initial response after an empty 334 instead.
+constexpr std::size_t kMaxCommandLine = 512;
+
 double seconds_since(Deadline::Clock::time_point start) {
   return std::chrono::duration<double>(Deadline::Clock::now() - start).count();
 }
+
+// What counts as "this mechanism cannot be used here, another may work" (RFC 4954 6): 504
+// unrecognized authentication type (5.5.4), 534 mechanism too weak (5.7.9), 538 encryption
+// required for the mechanism (5.7.11). 535 (credentials invalid) and 454 (temporary) do not.
+bool refuses_mechanism(const Reply& reply) { return reply.code == 504 || reply.code == 534 || reply.code == 538; }
 
 }  // namespace
 
@@ -17,65 +25,47 @@ void Session::authenticate() {
   if (!connection_->is_tls() && !options_.allow_plaintext_auth) {
     throw TransportError(ErrorKind::config, "refusing to send credentials over an unencrypted connection");
   }
-  std::optional<sasl::Mechanism> requested;
-  switch (options_.auth) {
-    case AuthMethod::plain: requested = sasl::Mechanism::plain; break;
-    case AuthMethod::login: requested = sasl::Mechanism::login; break;
-    case AuthMethod::cram_md5: requested = sasl::Mechanism::cram_md5; break;
-    case AuthMethod::automatic:
-    case AuthMethod::none: break;
-  }
   const std::vector<std::string> none;
-  const auto& offered = result_.capabilities ? result_.capabilities->auth_mechanisms : none;
-  const sasl::Mechanism mechanism = sasl::choose_mechanism(offered, requested);
+  sasl::ExchangeContext context{result_.capabilities ? result_.capabilities->auth_mechanisms : none};
+  const sasl::Conditions conditions{connection_->is_tls(), options_.allow_plaintext_auth, false};
+  const std::vector<sasl::Mechanism> candidates = sasl::candidates(options_.auth, context.offered, conditions);
+  sasl::Credentials credentials;
+  credentials.authzid = options_.authzid;
+  credentials.username = options_.username;
+  credentials.password = options_.password;
+  credentials.cram_md5_secret = options_.shared_secret;
+
+  Reply refusal;
+  const auto answer = [&](const Reply& reply) {
+    sasl::ServerAnswer answer;
+    if (reply.code == 334) {
+      answer.kind = sasl::ServerAnswer::Kind::challenge;
+      answer.challenge = reply.lines.empty() ? std::string() : reply.lines.front();
+    } else if (reply.code == 235) {
+      answer.kind = sasl::ServerAnswer::Kind::success;
+    } else {
+      refusal = reply;
+      answer.unsupported = refuses_mechanism(reply);
+    }
+    return answer;
+  };
+  sasl::Adapter adapter;
+  adapter.initial_response_fits = [](std::string_view mechanism, std::size_t size) {
+    return std::string_view("AUTH ").size() + mechanism.size() + 1 + size + 2 <= kMaxCommandLine;
+  };
+  adapter.start = [&](std::string_view mechanism, const std::optional<sasl::ClientMessage>& initial) {
+    const std::string line = "AUTH " + std::string(mechanism);
+    if (!initial) return answer(command(line));
+    return answer(command(line + " " + initial->wire, line + " " + initial->shown));
+  };
+  adapter.respond = [&](const sasl::ClientMessage& response) { return answer(command(response.wire, response.shown)); };
+  adapter.cancel = [&] { return answer(command("*", "*")); };
+  adapter.refused = [&](std::string_view mechanism) { refuse("AUTH " + std::string(mechanism) + " failed", refusal); };
+  adapter.note = [&](std::string_view text) { protocol_->note(text); };
 
   const auto start = Deadline::Clock::now();
-  switch (mechanism) {
-    case sasl::Mechanism::plain: authenticate_plain(); break;
-    case sasl::Mechanism::login: authenticate_login(); break;
-    case sasl::Mechanism::cram_md5: authenticate_cram_md5(); break;
-  }
+  result_.auth_mechanism = sasl::authenticate(adapter, candidates, credentials, context);
   result_.timings.auth = seconds_since(start);
-  result_.auth_mechanism = mechanism;
-}
-
-void Session::authenticate_plain() {
-  const std::string encoded =
-      util::base64_encode(sasl::plain_message(options_.authzid, options_.username, options_.password));
-  Reply reply = command("AUTH PLAIN " + encoded, "AUTH PLAIN <redacted>");
-  // A server that ignores initial responses asks with an empty 334 challenge.
-  if (reply.code == 334) reply = command(encoded, "<redacted>");
-  expect_auth_success(reply, sasl::Mechanism::plain);
-}
-
-void Session::authenticate_login() {
-  Reply reply = command("AUTH LOGIN");
-  if (reply.code == 334) reply = command(util::base64_encode(options_.username), "<redacted>");
-  if (reply.code == 334) reply = command(util::base64_encode(options_.password), "<redacted>");
-  expect_auth_success(reply, sasl::Mechanism::login);
-}
-
-void Session::authenticate_cram_md5() {
-  Reply reply = command("AUTH CRAM-MD5");
-  if (reply.code == 334) {
-    const std::string text = reply.lines.empty() ? std::string() : reply.lines.front();
-    const auto challenge = util::base64_decode(text);
-    if (!challenge || challenge->empty()) {
-      throw TransportError(ErrorKind::protocol, "malformed CRAM-MD5 challenge from server");
-    }
-    const std::string& secret = options_.shared_secret.empty() ? options_.password : options_.shared_secret;
-    reply = command(util::base64_encode(sasl::cram_md5_response(options_.username, secret, *challenge)), "<redacted>");
-  }
-  expect_auth_success(reply, sasl::Mechanism::cram_md5);
-}
-
-void Session::expect_auth_success(const Reply& reply, sasl::Mechanism mechanism) {
-  if (reply.code == 235) return;
-  if (reply.code == 334) {
-    throw TransportError(ErrorKind::protocol, "AUTH " + std::string(sasl::mechanism_name(mechanism)) +
-                                                  ": unexpected further challenge from server");
-  }
-  refuse("AUTH " + std::string(sasl::mechanism_name(mechanism)) + " failed", reply);
 }
 
 }  // namespace check_mail::transport::smtp

@@ -44,22 +44,11 @@ std::vector<unsigned char> derive_key(const std::string& key_material, const std
 
 }  // namespace
 
-std::string to_hex(const unsigned char* data, std::size_t size) {
-  static const char digits[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(size * 2);
-  for (std::size_t i = 0; i < size; ++i) {
-    out += digits[data[i] >> 4];
-    out += digits[data[i] & 15];
-  }
-  return out;
-}
-
 std::string hash_hex(const std::string& data) {
   ready();
   unsigned char digest[32];
   crypto_generichash(digest, sizeof digest, reinterpret_cast<const unsigned char*>(data.data()), data.size(), nullptr, 0);
-  return to_hex(digest, sizeof digest);
+  return to_hex(std::string_view(reinterpret_cast<const char*>(digest), sizeof digest));
 }
 
 std::optional<std::string> seal(const std::string& secret, const std::string& key_material, const std::string& context) {
@@ -73,7 +62,8 @@ std::optional<std::string> seal(const std::string& secret, const std::string& ke
       cipher.data(), &length, reinterpret_cast<const unsigned char*>(secret.data()), secret.size(),
       reinterpret_cast<const unsigned char*>(context.data()), context.size(), nullptr, nonce, key.data());
   sodium_memzero(key.data(), key.size());
-  return to_hex(nonce, sizeof nonce) + ":" + to_hex(cipher.data(), static_cast<std::size_t>(length));
+  return to_hex(std::string_view(reinterpret_cast<const char*>(nonce), sizeof nonce)) + ":" +
+         to_hex(std::string_view(reinterpret_cast<const char*>(cipher.data()), static_cast<std::size_t>(length)));
 }
 
 std::optional<std::string> unseal(const std::string& box, const std::string& key_material, const std::string& context) {

@@ -21,21 +21,24 @@
 namespace check_mail::test_support {
 
 namespace step {
-Step send(std::string text) { return Step{Step::Kind::send, std::move(text), false, {}, 0, {}}; }
+Step send(std::string text) { return Step{Step::Kind::send, std::move(text), false, {}, 0, {}, {}}; }
 Step send_slowly(std::string text, std::chrono::milliseconds per_byte) {
-  return Step{Step::Kind::send_slowly, std::move(text), false, per_byte, 0, {}};
+  return Step{Step::Kind::send_slowly, std::move(text), false, per_byte, 0, {}, {}};
 }
-Step expect(std::string line) { return Step{Step::Kind::expect, std::move(line), false, {}, 0, {}}; }
-Step expect_prefix(std::string prefix) { return Step{Step::Kind::expect, std::move(prefix), true, {}, 0, {}}; }
-Step read_line() { return Step{Step::Kind::read_line, {}, false, {}, 0, {}}; }
-Step read_data() { return Step{Step::Kind::read_data, {}, false, {}, 0, {}}; }
-Step read_any() { return Step{Step::Kind::read_any, {}, false, {}, 0, {}}; }
-Step sleep(std::chrono::milliseconds duration) { return Step{Step::Kind::sleep, {}, false, duration, 0, {}}; }
-Step close() { return Step{Step::Kind::close, {}, false, {}, 0, {}}; }
-Step reset() { return Step{Step::Kind::reset, {}, false, {}, 0, {}}; }
-Step flood(std::size_t bytes) { return Step{Step::Kind::flood, {}, false, {}, bytes, {}}; }
-Step start_tls(CertKey cert) { return Step{Step::Kind::start_tls, {}, false, {}, 0, std::move(cert)}; }
-Step silent() { return Step{Step::Kind::silent, {}, false, {}, 0, {}}; }
+Step expect(std::string line) { return Step{Step::Kind::expect, std::move(line), false, {}, 0, {}, {}}; }
+Step expect_prefix(std::string prefix) { return Step{Step::Kind::expect, std::move(prefix), true, {}, 0, {}, {}}; }
+Step read_line() { return Step{Step::Kind::read_line, {}, false, {}, 0, {}, {}}; }
+Step read_data() { return Step{Step::Kind::read_data, {}, false, {}, 0, {}, {}}; }
+Step read_any() { return Step{Step::Kind::read_any, {}, false, {}, 0, {}, {}}; }
+Step sleep(std::chrono::milliseconds duration) { return Step{Step::Kind::sleep, {}, false, duration, 0, {}, {}}; }
+Step close() { return Step{Step::Kind::close, {}, false, {}, 0, {}, {}}; }
+Step reset() { return Step{Step::Kind::reset, {}, false, {}, 0, {}, {}}; }
+Step flood(std::size_t bytes) { return Step{Step::Kind::flood, {}, false, {}, bytes, {}, {}}; }
+Step start_tls(CertKey cert) { return Step{Step::Kind::start_tls, {}, false, {}, 0, std::move(cert), {}}; }
+Step silent() { return Step{Step::Kind::silent, {}, false, {}, 0, {}, {}}; }
+Step answer(std::function<std::string(const std::string& line, ssl_st* ssl)> respond) {
+  return Step{Step::Kind::answer, {}, false, {}, 0, {}, std::move(respond)};
+}
 }  // namespace step
 
 // One accepted connection, plain or TLS, with waits that the owner's wake fd can interrupt.
@@ -205,6 +208,9 @@ public:
     }
     close();
   }
+
+  // The TLS session, once started (nullptr in plain text).
+  [[nodiscard]] SSL* ssl() const { return ssl_; }
 
 private:
   // Ok to retry (after waiting), or the final outcome.
@@ -403,6 +409,15 @@ void ScriptedServer::run_script(Peer& peer) {
       case Step::Kind::start_tls: {
         const Io io = peer.start_tls(s.cert);
         if (io != Io::ok) return io_failure(io, "TLS handshake");
+        break;
+      }
+      case Step::Kind::answer: {
+        std::string line;
+        const Io io = peer.read_line(line);
+        if (io != Io::ok) return io_failure(io, "waiting for a line to answer");
+        record_line(line);
+        const Io sent = peer.send_all(s.respond(line, peer.ssl()));
+        if (sent != Io::ok) return io_failure(sent, "answering '" + line + "'");
         break;
       }
       case Step::Kind::silent:

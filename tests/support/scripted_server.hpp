@@ -8,6 +8,7 @@
 #include <condition_variable>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -15,6 +16,8 @@
 #include <vector>
 
 #include "support/test_pki.hpp"
+
+struct ssl_st;
 
 namespace check_mail::test_support {
 
@@ -32,6 +35,7 @@ struct Step {
     flood,         // write `count` bytes of 'A' without any line end
     start_tls,     // TLS server handshake with `cert`
     silent,        // say nothing until the client goes away
+    answer,        // read a line and send what `respond` makes of it (SASL servers)
   };
   Kind kind = Kind::send;
   std::string text;
@@ -39,6 +43,9 @@ struct Step {
   std::chrono::milliseconds delay{0};
   std::size_t count = 0;
   CertKey cert;
+  // For answer: the reply to the line read; ssl is the server's TLS session (nullptr in plain
+  // text), for channel bindings.
+  std::function<std::string(const std::string& line, ssl_st* ssl)> respond;
 };
 
 namespace step {
@@ -55,6 +62,7 @@ Step reset();
 Step flood(std::size_t bytes);
 Step start_tls(CertKey cert);
 Step silent();
+Step answer(std::function<std::string(const std::string& line, ssl_st* ssl)> respond);
 }  // namespace step
 
 class ScriptedServer {

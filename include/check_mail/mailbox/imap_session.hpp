@@ -69,8 +69,8 @@ class Session : public mailbox::Session {
   // Throws TransportError(rejected) with `what` unless the final response is a tagged OK.
   const Reply& expect_ok(const Reply& reply, std::string_view what);
   void update_capabilities(const Reply& reply);
-  void authenticate_plain();
-  void authenticate_cram_md5();
+  // AUTHENTICATE with the first of the candidates that works (the SASL engine's IMAP adapter).
+  sasl::Mechanism authenticate(const std::vector<sasl::Mechanism>& candidates);
 
   Capabilities capabilities_;
   bool capabilities_known_ = false;

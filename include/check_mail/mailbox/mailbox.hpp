@@ -13,6 +13,7 @@
 #include "check_mail/net/error.hpp"
 #include "check_mail/sasl/sasl.hpp"
 #include "check_mail/protocol/secure_connection.hpp"
+#include "check_mail/protocol/security.hpp"
 #include "check_mail/tls/tls.hpp"
 #include "check_mail/protocol/transcript.hpp"
 
@@ -21,16 +22,8 @@ namespace check_mail::transport::mailbox {
 enum class Protocol { imap, pop3 };
 [[nodiscard]] std::string_view protocol_name(Protocol protocol);  // "IMAP", "POP3"
 
-enum class Security {
-  none,          // plain text throughout
-  starttls,      // plain connect, then STARTTLS (IMAP) / STLS (POP3); mandatory when asked
-  implicit_tls,  // TLS from the first byte (IMAPS 993, POP3S 995)
-};
-
-// How to log in. `login` is the protocol's own plain-text command (IMAP LOGIN, POP3 USER/PASS);
-// plain and cram_md5 are SASL (IMAP AUTHENTICATE, POP3 AUTH, RFC 5034); automatic takes the
-// strongest SASL mechanism offered (CRAM-MD5 > PLAIN), else the login command.
-enum class AuthMethod { automatic, login, plain, cram_md5 };
+// STARTTLS (IMAP) / STLS (POP3), when asked, is mandatory.
+using transport::Security;
 
 // The message(s) to find. Tokens and subject may be combined (both must match).
 struct Search {
@@ -47,7 +40,10 @@ struct Options {
   Endpoint endpoint;
   Security security = Security::none;
   TlsOptions tls;
-  AuthMethod auth = AuthMethod::login;
+  // How to log in. The mechanism LOGIN means the protocol's own command (IMAP LOGIN, POP3
+  // USER/PASS); the others are SASL (IMAP AUTHENTICATE, POP3 AUTH RFC 5034). auto tries the
+  // SASL mechanisms in the engine's order (sasl_engine.hpp), else the protocol's own command.
+  sasl::AuthType auth = sasl::AuthType::of(sasl::Mechanism::login);
   std::string username;
   std::string password;
   std::string authzid;  // SASL PLAIN authorisation identity; usually empty

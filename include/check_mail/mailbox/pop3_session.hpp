@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "check_mail/protocol/line_protocol.hpp"
 #include "check_mail/mailbox/mailbox.hpp"
@@ -28,7 +29,7 @@ class Session : public mailbox::Session {
   void read_greeting();  // +OK
   void capability();     // CAPA (a server without it is answered with an empty list)
   void starttls();       // STLS, handshake, CAPA again
-  void login();          // USER/PASS, or AUTH PLAIN / CRAM-MD5
+  void login();          // USER/PASS, or AUTH (RFC 5034)
   void stat();           // STAT: message count and maildrop size
   void search();         // TOP of the newest messages until one matches, then its UIDL
   void remove();         // DELE of the message found
@@ -46,8 +47,8 @@ class Session : public mailbox::Session {
   const Reply& expect_ok(const Reply& reply, std::string_view what);
   // True and fills `found` when the TOP lines of message `number` match the search.
   bool matches(std::uint64_t number, const Reply& top, mailbox::FoundMessage& found) const;
-  void authenticate_plain();
-  void authenticate_cram_md5();
+  // AUTH with the first of the candidates that works (the SASL engine's POP3 adapter).
+  sasl::Mechanism authenticate(const std::vector<sasl::Mechanism>& candidates);
 
   Capabilities capabilities_;
   bool capa_supported_ = false;

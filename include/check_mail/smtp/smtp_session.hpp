@@ -1,5 +1,5 @@
 #pragma once
-// The SMTP check dialogue (shared/reference/smtp-check.md): banner 220 -> EHLO (HELO on 5xx)
+// The SMTP check dialogue: banner 220 -> EHLO (HELO on 5xx)
 // -> [STARTTLS -> 220 -> TLS -> EHLO again] -> [AUTH -> 235] -> [MAIL FROM -> RCPT TO... ->
 // DATA -> 354 -> message -> 250] -> QUIT 221, timing every phase under one Deadline.
 //
@@ -17,6 +17,7 @@
 #include "check_mail/protocol/line_protocol.hpp"
 #include "check_mail/sasl/sasl.hpp"
 #include "check_mail/protocol/secure_connection.hpp"
+#include "check_mail/protocol/security.hpp"
 #include "check_mail/smtp/smtp_capabilities.hpp"
 #include "check_mail/smtp/smtp_message.hpp"
 #include "check_mail/smtp/smtp_reply.hpp"
@@ -25,13 +26,8 @@
 
 namespace check_mail::transport::smtp {
 
-enum class Security {
-  none,          // plain text throughout
-  starttls,      // plain connect, then STARTTLS (mandatory: failing it fails the check)
-  implicit_tls,  // TLS from the first byte ("SSL", SMTPS port 465)
-};
-
-enum class AuthMethod { none, automatic, plain, login, cram_md5 };
+// STARTTLS, when asked, is mandatory: failing it fails the check.
+using transport::Security;
 
 // Dialogue steps, in order. A failure names the step it happened in.
 enum class Phase { dns, connect, tls_handshake, banner, ehlo, starttls, auth, command, mail_from, rcpt_to, data, message, quit, done };
@@ -43,7 +39,7 @@ struct SessionOptions {
   TlsOptions tls;                    // verification on by default
   std::string helo_name;             // EHLO/HELO argument; empty: this machine's host name
 
-  AuthMethod auth = AuthMethod::none;
+  sasl::AuthType auth = sasl::AuthType::none();
   std::string username;
   std::string password;
   std::string shared_secret;         // CRAM-MD5 secret; empty: the password
@@ -145,10 +141,6 @@ private:
   Reply command(std::string_view line, std::string_view display = {});
   Reply read_reply();
   [[noreturn]] void refuse(std::string_view what, const Reply& reply);
-  void authenticate_plain();
-  void authenticate_login();
-  void authenticate_cram_md5();
-  void expect_auth_success(const Reply& reply, sasl::Mechanism mechanism);
   void mark_response_time();
 
   const SessionOptions& options_;

@@ -77,6 +77,12 @@ struct TlsInfo {
   double handshake_seconds = 0;
 };
 
+// RFC 5056 channel-binding data of a TLS session, for the SASL -PLUS mechanisms.
+struct ChannelBinding {
+  std::string type;  // "tls-exporter" (TLS 1.3, RFC 9266) or "tls-server-end-point" (RFC 5929)
+  std::string data;  // the binding bytes
+};
+
 // A client TLS session on a socket it does not own. Move-only.
 class TlsSession {
 public:

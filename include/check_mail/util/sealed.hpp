@@ -18,6 +18,5 @@ std::optional<std::string> unseal(const std::string& box, const std::string& key
 
 // A 256-bit BLAKE2b digest in hex, for file names derived from identities.
 std::string hash_hex(const std::string& data);
-std::string to_hex(const unsigned char* data, std::size_t size);
 
 }  // namespace check_mail::util

@@ -10,6 +10,9 @@ namespace check_mail::util {
 std::string_view trim(std::string_view text);
 std::string trim_right(std::string_view text);
 std::string to_lower(std::string_view text);
+std::string to_upper(std::string_view text);
+// Lower-case hex of the bytes: "00ff".
+std::string to_hex(std::string_view bytes);
 bool iequals(std::string_view a, std::string_view b);
 std::vector<std::string> split(std::string_view text, char separator);
 std::string join(const std::vector<std::string>& parts, std::string_view separator);

@@ -17,6 +17,19 @@ constexpr std::array<ProtocolTraits, 3> kTraits = {{
     {"POP3", "pop3", 110, 995, "CHECK_MAIL_POP3_PASSWORD", "login"},
 }};
 
+// auto's order from the mechanism table, for the help; the mailbox protocols use their own
+// login command instead of SASL LOGIN.
+std::string auto_order(Protocol protocol) {
+  std::vector<std::string> names;
+  for (const transport::sasl::MechanismInfo& m : transport::sasl::mechanisms()) {
+    const bool used = m.auto_over_tls || m.auto_without_tls;
+    if (used && !(protocol != Protocol::smtp && m.mechanism == transport::sasl::Mechanism::login)) {
+      names.emplace_back(m.name);
+    }
+  }
+  return util::join(names, ", ");
+}
+
 // Where an option exists: in the protocol's own mode, in roundtrip's shared set, per leg.
 struct Presence {
   bool standalone, shared, leg;
@@ -38,12 +51,15 @@ std::vector<Field> fields(Protocol protocol) {
   const std::string name(t.name);
   const std::string ports =
       std::to_string(t.plain_port) + ", or " + std::to_string(t.tls_port) + " with --security=ssl";
-  const std::string auths = protocol == Protocol::smtp
-                                ? "none, auto (strongest advertised), plain, login or cram-md5."
-                                : "login (the " +
-                                      std::string(protocol == Protocol::imap ? "LOGIN command" : "USER/PASS commands") +
-                                      "), plain or cram-md5 (SASL), or auto (strongest SASL offered, else login).";
-  const std::string starttls = protocol == Protocol::pop3 ? "STLS" : "STARTTLS";
+  const std::string auths =
+      protocol == Protocol::smtp
+          ? transport::sasl::auth_type_list(true) + ". auto tries what the server offers in this order: " +
+                auto_order(protocol) + "."
+          : transport::sasl::auth_type_list(false) + ". login is the " +
+                std::string(protocol == Protocol::imap ? "LOGIN command" : "USER/PASS commands") +
+                ", the others are SASL. auto tries the SASL mechanisms the server offers in this order: " +
+                auto_order(protocol) + "; else login.";
+  const std::string starttls(transport::upgrade_command(protocol));
   return {
       {"hostname", "HOST", name + " server host name or address.", "", "H", {true, true, true}, false},
       {"port", "PORT", name + " port (default " + ports + ").", "", "p", {true, false, true}, false},
@@ -260,16 +276,12 @@ ConnectionSettings read_connection(const cli::Options& options, Protocol protoco
 
   // --mode=smtp takes check_smtp's spellings only; the other modes and the legs also "plain" and "stls".
   const bool smtp_mode = protocol == Protocol::smtp && scope == Scope::standalone;
-  const std::string security = util::to_lower(r.own("security"));
-  if (security == "none" || (security == "plain" && !smtp_mode))
-    s.security = Security::none;
-  else if (security == "ssl" || security == "tls")
-    s.security = Security::implicit_tls;
-  else if (security == "starttls" || (security == "stls" && !smtp_mode))
-    s.security = Security::starttls;
-  else
+  const auto security = transport::parse_security(r.own("security"), !smtp_mode);
+  if (!security) {
     throw CheckError("Unknown value '" + util::sanitize_line(r.own("security"), 40) + "' for " +
                      r.option_name("security") + " (none, ssl or starttls).");
+  }
+  s.security = *security;
 
   std::string port = r.own("port");
   if (port.empty()) port = std::to_string(s.security == Security::implicit_tls ? t.tls_port : t.plain_port);
@@ -297,7 +309,13 @@ ConnectionSettings read_connection(const cli::Options& options, Protocol protoco
   }
   s.tls.min_version = *version;
 
-  s.auth_type = util::to_lower(r.own("auth-type"));
+  const auto auth = transport::sasl::parse_auth_type(r.own("auth-type"));
+  if (!auth || (protocol != Protocol::smtp && auth->kind == transport::sasl::AuthType::Kind::none)) {
+    throw CheckError("Unknown value '" + util::sanitize_line(r.own("auth-type"), 40) + "' for " +
+                     r.option_name("auth-type") + " (" + transport::sasl::auth_type_list(protocol == Protocol::smtp) +
+                     ").");
+  }
+  s.auth = *auth;
   s.username = r.get("username");
   const std::string what = std::string(t.name) + " password";
   std::optional<std::string> password;
@@ -309,28 +327,15 @@ ConnectionSettings read_connection(const cli::Options& options, Protocol protoco
 }
 
 transport::mailbox::Options to_mailbox_options(const ConnectionSettings& s) {
-  namespace mb = transport::mailbox;
-  mb::Options o;
+  transport::mailbox::Options o;
   o.endpoint = s.endpoint;
-  o.security = s.security == Security::none       ? mb::Security::none
-               : s.security == Security::starttls ? mb::Security::starttls
-                                                  : mb::Security::implicit_tls;
+  o.security = s.security;
   o.tls = s.tls;
-  const std::string prefix = s.protocol == Protocol::imap ? "IMAP" : "POP3";
-  if (s.auth_type == "login")
-    o.auth = mb::AuthMethod::login;
-  else if (s.auth_type == "plain")
-    o.auth = mb::AuthMethod::plain;
-  else if (s.auth_type == "cram-md5")
-    o.auth = mb::AuthMethod::cram_md5;
-  else if (s.auth_type == "auto")
-    o.auth = mb::AuthMethod::automatic;
-  else
-    throw CheckError("Unknown " + prefix + " auth type '" + util::sanitize_line(s.auth_type, 40) +
-                     "' (login, plain, cram-md5 or auto).");
-  if (s.username.empty()) throw CheckError(prefix + " needs --username.");
+  o.auth = s.auth;
+  const std::string name(traits(s.protocol).name);
+  if (s.username.empty()) throw CheckError(name + " needs --username.");
   if (s.password.empty()) {
-    throw CheckError(prefix + " needs --password (or --password-file, or " +
+    throw CheckError(name + " needs --password (or --password-file, or " +
                      std::string(traits(s.protocol).password_env) + ").");
   }
   o.username = s.username;
@@ -339,33 +344,13 @@ transport::mailbox::Options to_mailbox_options(const ConnectionSettings& s) {
   return o;
 }
 
-transport::smtp::Security to_smtp_security(Security security) {
-  namespace ts = transport::smtp;
-  return security == Security::none       ? ts::Security::none
-         : security == Security::starttls ? ts::Security::starttls
-                                          : ts::Security::implicit_tls;
-}
-
 transport::smtp::SessionOptions to_smtp_options(const ConnectionSettings& s) {
-  namespace ts = transport::smtp;
-  ts::SessionOptions o;
+  transport::smtp::SessionOptions o;
   o.endpoint = s.endpoint;
-  o.security = to_smtp_security(s.security);
+  o.security = s.security;
   o.tls = s.tls;
-  if (s.auth_type == "none")
-    o.auth = ts::AuthMethod::none;
-  else if (s.auth_type == "auto")
-    o.auth = ts::AuthMethod::automatic;
-  else if (s.auth_type == "plain")
-    o.auth = ts::AuthMethod::plain;
-  else if (s.auth_type == "login")
-    o.auth = ts::AuthMethod::login;
-  else if (s.auth_type == "cram-md5")
-    o.auth = ts::AuthMethod::cram_md5;
-  else
-    throw CheckError("Unknown SMTP auth type '" + util::sanitize_line(s.auth_type, 40) +
-                     "' (none, auto, plain, login or cram-md5).");
-  if (o.auth != ts::AuthMethod::none) {
+  o.auth = s.auth;
+  if (o.auth.kind != transport::sasl::AuthType::Kind::none) {
     if (s.username.empty()) throw CheckError("SMTP authentication needs --username (or --smtp-username).");
     if (s.password.empty()) throw CheckError("SMTP authentication needs --password (or --smtp-password).");
     o.username = s.username;
@@ -376,11 +361,25 @@ transport::smtp::SessionOptions to_smtp_options(const ConnectionSettings& s) {
   return o;
 }
 
-std::string security_text(Protocol protocol, Security security, const transport::TlsInfo* tls) {
-  const char* upgrade = protocol == Protocol::pop3 ? "STLS" : "STARTTLS";
-  std::string text = security == Security::none ? "plain" : security == Security::starttls ? upgrade : "SSL";
-  if (tls) text += " " + tls->protocol;
-  return text;
+std::string auth_text(Protocol protocol, transport::sasl::AuthType requested,
+                      const std::optional<transport::sasl::Mechanism>& mechanism, bool own_login,
+                      const std::string& username) {
+  namespace sasl = transport::sasl;
+  if (requested.kind == sasl::AuthType::Kind::none) return "no auth";
+  const std::string command = protocol == Protocol::imap ? "AUTHENTICATE" : "AUTH";
+  const bool automatic = requested.kind == sasl::AuthType::Kind::automatic;
+  std::string method;
+  if (mechanism) {
+    method = command + " " + std::string(sasl::mechanism_name(*mechanism));
+  } else if (own_login || (protocol != Protocol::smtp && requested.is(sasl::Mechanism::login))) {
+    // The mailbox protocols' own command: what login means there, and auto's last resort.
+    method = protocol == Protocol::imap ? "LOGIN" : "USER/PASS";
+  } else if (!automatic) {
+    method = command + " " + std::string(sasl::mechanism_name(requested.mechanism));
+  } else {
+    method = command + " (not reached)";  // auto, and the check ended before choosing
+  }
+  return method + " as " + util::sanitize_line(username, 80);
 }
 
 std::string local_host_name() {

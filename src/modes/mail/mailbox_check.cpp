@@ -30,28 +30,6 @@ Counter figure(const std::string& prefix, std::string label, const std::string& 
                       std::move(unit), std::move(perf_template));
 }
 
-std::string auth_text(const mb::Options& options, const mb::Result& result, Protocol protocol) {
-  const bool imap = protocol == Protocol::imap;
-  std::string method;
-  if (result.auth_mechanism) {
-    method = std::string(imap ? "AUTHENTICATE " : "AUTH ") +
-             std::string(transport::sasl::mechanism_name(*result.auth_mechanism));
-  } else if (result.logged_in || options.auth == mb::AuthMethod::login) {
-    method = imap ? "LOGIN" : "USER/PASS";
-  } else {
-    method = options.auth == mb::AuthMethod::plain      ? "PLAIN"
-             : options.auth == mb::AuthMethod::cram_md5 ? "CRAM-MD5"
-                                                        : "auto";
-  }
-  return method + " as " + util::sanitize_line(options.username, 80);
-}
-
-mail::Security security_of(mb::Security security) {
-  return security == mb::Security::none       ? mail::Security::none
-         : security == mb::Security::starttls ? mail::Security::starttls
-                                              : mail::Security::implicit_tls;
-}
-
 std::string search_text(const mb::Search& search) {
   std::string text;
   if (!search.tokens.empty()) text = "token " + util::sanitize_line(util::join(search.tokens, ", "), 80);
@@ -74,9 +52,11 @@ std::string size_text(std::uint64_t bytes) {
 void fill_values(Protocol protocol, const mb::Options& options, const mb::Result& r, int attempts, output::Values& v) {
   const std::string name(mb::protocol_name(protocol));
   const std::string security =
-      mail::security_text(mail::from_mailbox(protocol), security_of(options.security), r.tls ? &*r.tls : nullptr);
+      mail::security_text(mail::from_mailbox(protocol), options.security, r.tls ? &*r.tls : nullptr);
+  const std::string auth = mail::auth_text(mail::from_mailbox(protocol), options.auth, r.auth_mechanism,
+                                           r.logged_in && !r.auth_mechanism, options.username);
   const std::string summary = name + " " + options.endpoint.host + ":" + std::to_string(options.endpoint.port) + " (" +
-                              security + ", " + auth_text(options, r, protocol) + ")" + attempts_text(attempts);
+                              security + ", " + auth + ")" + attempts_text(attempts);
   v["summary"] = Value::of(util::sanitize_line(summary, 300));
 
   std::string message, error, phase = "done";

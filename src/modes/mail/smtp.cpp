@@ -148,22 +148,16 @@ ts::SessionOptions session_options(ModeRun& run) {
       mail::read_connection(o, mail::Protocol::smtp, mail::Scope::standalone, run.report);
   ts::SessionOptions s;
   s.endpoint = c.endpoint;
-  s.security = mail::to_smtp_security(c.security);
+  s.security = c.security;
   s.tls = c.tls;
   s.helo_name = o.get("helo-name").empty() ? mail::local_host_name() : o.get("helo-name");
 
-  const std::string& auth = c.auth_type;
-  if (auth == "none") s.auth = ts::AuthMethod::none;
-  else if (auth == "auto") s.auth = ts::AuthMethod::automatic;
-  else if (auth == "plain") s.auth = ts::AuthMethod::plain;
-  else if (auth == "login") s.auth = ts::AuthMethod::login;
-  else if (auth == "cram-md5") s.auth = ts::AuthMethod::cram_md5;
-  else throw CheckError("Unknown value '" + o.get("auth-type") + "' for --auth-type (none, auto, plain, login, cram-md5).");
+  s.auth = c.auth;
   s.username = c.username;
   s.password = c.password;
   s.shared_secret = o.get("shared-secret");
-  if (s.auth != ts::AuthMethod::none && s.username.empty()) throw CheckError("--auth-type needs --username.");
-  if (s.auth != ts::AuthMethod::none && s.password.empty() && s.shared_secret.empty())
+  if (s.auth.kind != transport::sasl::AuthType::Kind::none && s.username.empty()) throw CheckError("--auth-type needs --username.");
+  if (s.auth.kind != transport::sasl::AuthType::Kind::none && s.password.empty() && s.shared_secret.empty())
     throw CheckError("--auth-type needs --password (or --password-file, or CHECK_MAIL_SMTP_PASSWORD).");
   s.allow_plaintext_auth = c.allow_plaintext_auth;
 
@@ -192,24 +186,6 @@ ts::SessionOptions session_options(ModeRun& run) {
   return s;
 }
 
-std::string security_text(const ts::SessionOptions& s, const ts::Result& r) {
-  std::string text = s.security == ts::Security::none       ? "plain"
-                     : s.security == ts::Security::starttls ? "STARTTLS"
-                                                            : "SSL";
-  if (r.tls) text += " " + r.tls->protocol;
-  return text;
-}
-
-std::string auth_text(const ts::SessionOptions& s, const ts::Result& r) {
-  if (s.auth == ts::AuthMethod::none) return "no auth";
-  std::string mechanism = r.auth_mechanism                      ? std::string(transport::sasl::mechanism_name(*r.auth_mechanism))
-                          : s.auth == ts::AuthMethod::plain    ? "PLAIN"
-                          : s.auth == ts::AuthMethod::login    ? "LOGIN"
-                          : s.auth == ts::AuthMethod::cram_md5 ? "CRAM-MD5"
-                                                               : "auto";
-  return "AUTH " + mechanism + " as " + util::sanitize_line(s.username, 80);
-}
-
 // What is wrong with a dialogue that went through: a greeting or reply that does not match
 // -e/--expect-banner/-R, or (with --insecure) a certificate outside its validity period.
 struct Problem {
@@ -222,8 +198,9 @@ struct Problem {
 // The values of one finished attempt, for the counters.
 void fill_values(const ts::SessionOptions& s, const ts::Result& r, int attempts, const Problem& problem,
                  output::Values& v) {
-  std::string summary = "SMTP " + s.endpoint.host + ":" + std::to_string(s.endpoint.port) + " (" + security_text(s, r) +
-                        ", " + auth_text(s, r);
+  std::string summary = "SMTP " + s.endpoint.host + ":" + std::to_string(s.endpoint.port) + " (" +
+                        mail::security_text(mail::Protocol::smtp, s.security, r.tls ? &*r.tls : nullptr) + ", " +
+                        mail::auth_text(mail::Protocol::smtp, s.auth, r.auth_mechanism, false, s.username);
   if (!s.recipients.empty()) summary += ", to " + util::join(s.recipients, ", ");
   summary += ")";
   summary += attempts_text(attempts);

@@ -91,8 +91,8 @@ TEST(MailOptions, LegOptionsWinOverSharedOnes) {
   EXPECT_EQ(s.username, "u");
   EXPECT_EQ(s.password, "leg-secret");
   EXPECT_EQ(s.tls.ca_file, "/ca.pem");
-  EXPECT_EQ(s.auth_type, "none");  // SMTP's default
-  EXPECT_EQ(mail::to_smtp_options(s).auth, transport::smtp::AuthMethod::none);
+  EXPECT_EQ(s.auth, transport::sasl::AuthType::none());  // SMTP's default
+  EXPECT_EQ(mail::to_smtp_options(s).auth, transport::sasl::AuthType::none());
 }
 
 TEST(MailOptions, MailboxOptionsNeedCredentials) {
@@ -100,14 +100,31 @@ TEST(MailOptions, MailboxOptionsNeedCredentials) {
   const cli::Options options = options_of(mail::Protocol::imap, mail::Scope::standalone, {{"hostname", "h"}});
   const mail::ConnectionSettings s =
       mail::read_connection(options, mail::Protocol::imap, mail::Scope::standalone, report);
-  EXPECT_EQ(s.auth_type, "login");
+  EXPECT_EQ(s.auth, transport::sasl::AuthType::of(transport::sasl::Mechanism::login));
   EXPECT_THROW((void)mail::to_mailbox_options(s), CheckError);
   mail::ConnectionSettings with = s;
   with.username = "u";
   with.password = "p";
-  EXPECT_EQ(mail::to_mailbox_options(with).auth, transport::mailbox::AuthMethod::login);
-  with.auth_type = "digest-md5";
-  EXPECT_THROW((void)mail::to_mailbox_options(with), CheckError);
+  EXPECT_EQ(mail::to_mailbox_options(with).auth, transport::sasl::AuthType::of(transport::sasl::Mechanism::login));
+}
+
+TEST(MailOptions, AuthTypeIsParsedOnce) {
+  output::Report report;
+  for (const auto& [protocol, value] : std::vector<std::pair<mail::Protocol, std::string>>{
+           {mail::Protocol::imap, "digest-md5"}, {mail::Protocol::pop3, "none"}, {mail::Protocol::smtp, "ntlm"}}) {
+    const cli::Options options =
+        options_of(protocol, mail::Scope::standalone, {{"hostname", "h"}, {"auth-type", value}});
+    try {
+      (void)mail::read_connection(options, protocol, mail::Scope::standalone, report);
+      ADD_FAILURE() << value;
+    } catch (const CheckError& e) {
+      EXPECT_NE(std::string(e.what()).find("for --auth-type ("), std::string::npos) << e.what();
+    }
+  }
+  const cli::Options options =
+      options_of(mail::Protocol::smtp, mail::Scope::standalone, {{"hostname", "h"}, {"auth-type", "CRAM-MD5"}});
+  EXPECT_EQ(mail::read_connection(options, mail::Protocol::smtp, mail::Scope::standalone, report).auth,
+            transport::sasl::AuthType::of(transport::sasl::Mechanism::cram_md5));
 }
 
 TEST(MailOptions, BadValuesAreCheckErrors) {

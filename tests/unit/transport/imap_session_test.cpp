@@ -145,7 +145,7 @@ TEST(ImapSession, StartTlsThenSaslPlainWithInitialResponse) {
       step::send("* BYE bye\r\nA0006 OK done\r\n"),
   });
   mailbox::Options options = options_for(server, mailbox::Security::starttls);
-  options.auth = mailbox::AuthMethod::automatic;
+  options.auth = sasl::AuthType::automatic();
   const Deadline deadline(5s);
   const mailbox::Result result = imap::run_imap_check(options, deadline);
   ASSERT_TRUE(result.ok()) << result.failure->summary << "\n" << transcript_of(result);
@@ -178,7 +178,7 @@ TEST(ImapSession, CramMd5AndSizeSummedWithoutStatusSize) {
       } +
       logout_steps("A0005"));
   mailbox::Options options = options_for(server);
-  options.auth = mailbox::AuthMethod::cram_md5;
+  options.auth = sasl::AuthType::of(sasl::Mechanism::cram_md5);
   options.mailbox =
       "Entw\xC3\xBC"
       "rfe";

@@ -117,7 +117,7 @@ TEST(Pop3Session, StlsThenAuthPlain) {
       step::send("+OK bye\r\n"),
   });
   mailbox::Options options = options_for(server, mailbox::Security::starttls);
-  options.auth = mailbox::AuthMethod::plain;
+  options.auth = sasl::AuthType::of(sasl::Mechanism::plain);
   const Deadline deadline(5s);
   const mailbox::Result result = pop3::run_pop3_check(options, deadline);
   ASSERT_TRUE(result.ok()) << result.failure->summary << "\n" << transcript_of(result);
@@ -142,7 +142,7 @@ TEST(Pop3Session, CramMd5) {
           quit_steps(),
       tls);
   mailbox::Options options = options_for(server, mailbox::Security::implicit_tls);
-  options.auth = mailbox::AuthMethod::automatic;
+  options.auth = sasl::AuthType::automatic();
   const Deadline deadline(5s);
   const mailbox::Result result = pop3::run_pop3_check(options, deadline);
   ASSERT_TRUE(result.ok()) << result.failure->summary << "\n" << transcript_of(result);

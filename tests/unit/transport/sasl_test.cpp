@@ -39,37 +39,68 @@ TEST(Sasl, HmacMd5MatchesRfc2104Vector) {
 }
 
 TEST(Sasl, MechanismNamesRoundTrip) {
-  for (const Mechanism m : {Mechanism::plain, Mechanism::login, Mechanism::cram_md5}) {
-    EXPECT_EQ(parse_mechanism(mechanism_name(m)), m);
+  for (const MechanismInfo& m : mechanisms()) {
+    EXPECT_EQ(parse_mechanism(m.name), m.mechanism);
+    EXPECT_EQ(&info(m.mechanism), &m);
   }
   EXPECT_EQ(parse_mechanism("cram-md5"), Mechanism::cram_md5);
   EXPECT_FALSE(parse_mechanism("XOAUTH2"));
 }
 
-TEST(Sasl, AutomaticChoosesStrongestOffered) {
-  EXPECT_EQ(choose_mechanism({"LOGIN", "PLAIN", "CRAM-MD5"}, std::nullopt), Mechanism::cram_md5);
-  EXPECT_EQ(choose_mechanism({"LOGIN", "PLAIN"}, std::nullopt), Mechanism::plain);
-  EXPECT_EQ(choose_mechanism({"LOGIN", "XOAUTH2"}, std::nullopt), Mechanism::login);
+const Conditions kTls{true, false, false};
+const Conditions kPlainAllowed{false, true, false};
+
+TEST(Sasl, AutomaticTriesOfferedMechanismsInPreferenceOrder) {
+  EXPECT_EQ(candidates(AuthType::automatic(), {"LOGIN", "PLAIN", "CRAM-MD5"}, kTls),
+            (std::vector<Mechanism>{Mechanism::cram_md5, Mechanism::plain, Mechanism::login}));
+  EXPECT_EQ(candidates(AuthType::automatic(), {"LOGIN", "PLAIN"}, kTls),
+            (std::vector<Mechanism>{Mechanism::plain, Mechanism::login}));
+  EXPECT_EQ(candidates(AuthType::automatic(), {"login", "XOAUTH2"}, kTls), (std::vector<Mechanism>{Mechanism::login}));
+  EXPECT_TRUE(candidates(AuthType::automatic(), {"GSSAPI"}, kTls).empty());
+  EXPECT_TRUE(candidates(AuthType::none(), {"PLAIN"}, kTls).empty());
+}
+
+TEST(Sasl, NoPasswordInClearWithoutTlsUnlessAllowed) {
+  const Conditions plain_text{false, false, false};
+  EXPECT_EQ(candidates(AuthType::automatic(), {"PLAIN", "LOGIN", "CRAM-MD5"}, plain_text),
+            (std::vector<Mechanism>{Mechanism::cram_md5}));
+  EXPECT_EQ(candidates(AuthType::automatic(), {"PLAIN", "LOGIN"}, kPlainAllowed),
+            (std::vector<Mechanism>{Mechanism::plain, Mechanism::login}));
+  try {
+    (void)candidates(AuthType::of(Mechanism::plain), {"PLAIN"}, plain_text);
+    FAIL();
+  } catch (const TransportError& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::config);
+  }
 }
 
 TEST(Sasl, RequestedMechanismMustBeOffered) {
-  EXPECT_EQ(choose_mechanism({"LOGIN", "PLAIN"}, Mechanism::login), Mechanism::login);
+  EXPECT_EQ(candidates(AuthType::of(Mechanism::login), {"LOGIN", "PLAIN"}, kTls),
+            (std::vector<Mechanism>{Mechanism::login}));
   try {
-    (void)choose_mechanism({"LOGIN", "PLAIN"}, Mechanism::cram_md5);
+    (void)candidates(AuthType::of(Mechanism::cram_md5), {"LOGIN", "PLAIN"}, kTls);
     FAIL();
   } catch (const TransportError& e) {
     EXPECT_EQ(e.kind(), ErrorKind::unsupported);
     EXPECT_STREQ(e.what(), "server does not offer AUTH CRAM-MD5 (offers: LOGIN PLAIN)");
   }
+  try {
+    (void)candidates(AuthType::of(Mechanism::plain), {}, kTls);
+    FAIL();
+  } catch (const TransportError& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::unsupported);
+    EXPECT_STREQ(e.what(), "server does not offer authentication (no AUTH)");
+  }
 }
 
-TEST(Sasl, NothingUsableOffered) {
-  for (const auto& offered : {std::vector<std::string>{}, std::vector<std::string>{"XOAUTH2", "GSSAPI"}}) {
-    try {
-      (void)choose_mechanism(offered, std::nullopt);
-      FAIL();
-    } catch (const TransportError& e) {
-      EXPECT_EQ(e.kind(), ErrorKind::unsupported);
-    }
+TEST(Sasl, AuthTypeValues) {
+  EXPECT_EQ(parse_auth_type("auto"), AuthType::automatic());
+  EXPECT_EQ(parse_auth_type("NONE"), AuthType::none());
+  EXPECT_EQ(parse_auth_type("Cram-MD5"), AuthType::of(Mechanism::cram_md5));
+  EXPECT_FALSE(parse_auth_type("digest-md5"));
+  for (const MechanismInfo& m : mechanisms()) {
+    EXPECT_EQ(parse_auth_type(auth_type_name(AuthType::of(m.mechanism))), AuthType::of(m.mechanism));
+    EXPECT_NE(auth_type_list(false).find(auth_type_name(AuthType::of(m.mechanism))), std::string::npos);
   }
+  EXPECT_EQ(auth_type_list(true).rfind("none, auto, plain, login", 0), 0u) << auth_type_list(true);
 }

@@ -75,7 +75,7 @@ TEST(SmtpSession, FullDialogueWithStartTlsAuthAndMessage) {
                                                 step::send("250 2.0.0 Ok: queued as 4ABC\r\n"),
                                             } + quit_steps());
   SessionOptions options = options_for(server, Security::starttls);
-  options.auth = AuthMethod::plain;
+  options.auth = sasl::AuthType::of(sasl::Mechanism::plain);
   options.username = "user";
   options.password = "secret";
   options.mail_from = "monitor@example.com";
@@ -236,7 +236,7 @@ TEST(SmtpSession, AuthLoginIsRedactedInTranscript) {
                                           step::send("235 ok\r\n")} +
                         quit_steps());
   SessionOptions options = options_for(server, Security::starttls);
-  options.auth = AuthMethod::automatic;
+  options.auth = sasl::AuthType::automatic();
   options.username = "alice";
   options.password = "pa55word";
   const Deadline deadline(5s);
@@ -265,7 +265,7 @@ TEST(SmtpSession, AuthCramMd5UsesTheSharedSecret) {
                                           step::send("235 2.7.0 ok\r\n")} +
                         quit_steps());
   SessionOptions options = options_for(server, Security::starttls);
-  options.auth = AuthMethod::automatic;  // strongest offered: CRAM-MD5
+  options.auth = sasl::AuthType::automatic();  // strongest offered: CRAM-MD5
   options.username = "tim";
   options.password = "not-the-secret";
   options.shared_secret = "tanstaaftanstaaf";
@@ -283,7 +283,7 @@ TEST(SmtpSession, AuthFailureIsReportedWithTheReply) {
                                           step::send("535 5.7.8 Error: authentication failed\r\n")} +
                         quit_steps());
   SessionOptions options = options_for(server, Security::starttls);
-  options.auth = AuthMethod::plain;
+  options.auth = sasl::AuthType::of(sasl::Mechanism::plain);
   options.username = "user";
   options.password = "wrong";
   const Deadline deadline(5s);
@@ -298,7 +298,7 @@ TEST(SmtpSession, AuthFailureIsReportedWithTheReply) {
 TEST(SmtpSession, AuthWithoutTlsIsRefusedBeforeConnecting) {
   ScriptedServer server({step::silent()});
   SessionOptions options = options_for(server);
-  options.auth = AuthMethod::plain;
+  options.auth = sasl::AuthType::of(sasl::Mechanism::plain);
   options.username = "user";
   options.password = "secret";
   const Deadline deadline(5s);
@@ -320,7 +320,7 @@ TEST(SmtpSession, PlaintextAuthWhenExplicitlyAllowed) {
                                           step::send("235 ok\r\n")} +
                         quit_steps());
   SessionOptions options = options_for(server);
-  options.auth = AuthMethod::automatic;
+  options.auth = sasl::AuthType::automatic();
   options.username = "u";
   options.password = "p";
   options.allow_plaintext_auth = true;
@@ -335,7 +335,7 @@ TEST(SmtpSession, AuthMechanismNotOffered) {
                                                                step::send("250-localhost\r\n250 AUTH LOGIN\r\n")} +
                         quit_steps());
   SessionOptions options = options_for(server, Security::starttls);
-  options.auth = AuthMethod::cram_md5;
+  options.auth = sasl::AuthType::of(sasl::Mechanism::cram_md5);
   options.username = "u";
   options.password = "p";
   const Deadline deadline(5s);

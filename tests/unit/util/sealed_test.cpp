@@ -120,8 +120,8 @@ TEST(Sealed, HashHexIsBlake2b256) {
 
 TEST(Sealed, ToHex) {
   const unsigned char bytes[] = {0x00, 0x01, 0x7f, 0x80, 0xab, 0xff};
-  EXPECT_EQ(to_hex(bytes, sizeof bytes), "00017f80abff");
-  EXPECT_EQ(to_hex(bytes, 0), "");
+  EXPECT_EQ(check_mail::util::to_hex(std::string_view(reinterpret_cast<const char*>(bytes), sizeof bytes)), "00017f80abff");
+  EXPECT_EQ(check_mail::util::to_hex(std::string_view()), "");
 }
 
 }  // namespace

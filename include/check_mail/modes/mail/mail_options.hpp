@@ -5,6 +5,7 @@
 // --imap-security, --pop3-hostname, ...); a leg's prefixed option, when given, wins over the
 // shared one.
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -12,13 +13,15 @@
 #include "check_mail/options/options.hpp"
 #include "check_mail/output/report.hpp"
 #include "check_mail/protocol/connection.hpp"
+#include "check_mail/protocol/security.hpp"
+#include "check_mail/sasl/sasl.hpp"
 #include "check_mail/mailbox/mailbox.hpp"
 #include "check_mail/smtp/smtp_session.hpp"
 #include "check_mail/tls/tls.hpp"
 
 namespace check_mail::modes::mail {
 
-enum class Protocol { smtp, imap, pop3 };
+using Protocol = transport::MailProtocol;
 
 // What differs between the protocols as far as options go.
 struct ProtocolTraits {
@@ -43,14 +46,14 @@ enum class Scope {
                                                                    const std::string& section,
                                                                    const std::string& tls_section);
 
-enum class Security { none, starttls, implicit_tls };
+using transport::Security;
 
 struct ConnectionSettings {
   Protocol protocol = Protocol::imap;
   transport::Endpoint endpoint;
   Security security = Security::none;
   transport::TlsOptions tls;
-  std::string auth_type;  // lower-case, as given: "login", "plain", "cram-md5", "auto", "none"
+  transport::sasl::AuthType auth;  // --auth-type (never none for IMAP and POP3)
   std::string username;
   std::string password;
   bool allow_plaintext_auth = false;
@@ -62,16 +65,22 @@ struct ConnectionSettings {
 [[nodiscard]] ConnectionSettings read_connection(const cli::Options& options, Protocol protocol, Scope scope,
                                                  output::Report& report);
 
-// The settings as IMAP/POP3 session options (auth type checked: auto, login, plain, cram-md5).
+// The settings as IMAP/POP3 session options (credentials checked).
 [[nodiscard]] transport::mailbox::Options to_mailbox_options(const ConnectionSettings& settings);
-// The security as the SMTP session names it.
-[[nodiscard]] transport::smtp::Security to_smtp_security(Security security);
-// The settings as SMTP session options (auth type checked: none, auto, plain, login, cram-md5).
+// The settings as SMTP session options (credentials checked when authenticating).
 [[nodiscard]] transport::smtp::SessionOptions to_smtp_options(const ConnectionSettings& settings);
 
 // "STARTTLS TLSv1.3" ("STLS ..." for POP3), "SSL TLSv1.3", "plain": the security actually used,
 // for status lines.
-[[nodiscard]] std::string security_text(Protocol protocol, Security security, const transport::TlsInfo* tls);
+using transport::security_text;
+
+// "AUTH CRAM-MD5 as monitor" (SMTP), "AUTHENTICATE SCRAM-SHA-256 as ..." (IMAP), "AUTH ..."
+// (POP3), "LOGIN as ..." / "USER/PASS as ...", "no auth": the authentication actually used
+// (mechanism: the SASL mechanism used, the last one tried when authentication failed; own_login:
+// the mailbox protocol's own command logged in), for status lines.
+[[nodiscard]] std::string auth_text(Protocol protocol, transport::sasl::AuthType requested,
+                                    const std::optional<transport::sasl::Mechanism>& mechanism, bool own_login,
+                                    const std::string& username);
 
 // This machine's host name ("localhost" when unknown), for EHLO and the default originator.
 [[nodiscard]] std::string local_host_name();
