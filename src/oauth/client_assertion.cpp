@@ -12,7 +12,7 @@
 #include <stdexcept>
 
 #include "check_mail/util/base64.hpp"
-#include "check_mail/util/sealed.hpp"
+#include "check_mail/util/strings.hpp"
 
 namespace check_mail::oauth {
 namespace {
@@ -65,7 +65,7 @@ std::string client_assertion_jwt(const std::string& certificate_file, const std:
                                  {"typ", "JWT"},
                                  {"x5t#S256", base64url({reinterpret_cast<const char*>(thumbprint), thumbprint_size})}};
   const nlohmann::json claims = {{"aud", token_url}, {"iss", client_id}, {"sub", client_id},
-                                 {"jti", util::to_hex(nonce, sizeof nonce)},
+                                 {"jti", util::to_hex({reinterpret_cast<const char*>(nonce), sizeof nonce})},
                                  {"nbf", now}, {"iat", now}, {"exp", now + 300}};
   const std::string signing_input = base64url(header.dump()) + "." + base64url(claims.dump());
 

@@ -96,11 +96,11 @@ ObtainedToken TokenProvider::request(const transport::Deadline& deadline) {
   try {
     response = client.perform(request, deadline);
   } catch (const transport::HttpError& e) {
-    // libcurl's messages name the URL as given; only the displayable part is shown.
-    std::string message = util::replace_all(e.what(), grant.token_url, endpoint_);
-    if (message.find(endpoint_) == std::string::npos) message += " (" + what + ")";
-    else message = "OAuth token endpoint: " + message;
-    throw TokenError(redact(message), false);
+    // The HTTP layer's messages name the URL as given (with any query); the status line names
+    // the endpoint once, in its displayable form.
+    std::string message = util::replace_all(e.what(), " waiting for " + grant.token_url, "");
+    message = util::replace_all(std::move(message), grant.token_url, endpoint_);
+    throw TokenError(redact(what + ": " + message), false);
   }
   const auto reply = parse_token_reply(response.status, response.body);
   const std::string http_status =

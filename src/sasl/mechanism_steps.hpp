@@ -9,5 +9,7 @@ namespace check_mail::transport::sasl::detail {
 std::unique_ptr<ClientSteps> start_plain(const Credentials& credentials, const ExchangeContext& context);
 std::unique_ptr<ClientSteps> start_login(const Credentials& credentials, const ExchangeContext& context);
 std::unique_ptr<ClientSteps> start_cram_md5(const Credentials& credentials, const ExchangeContext& context);
+std::unique_ptr<ClientSteps> start_xoauth2(const Credentials& credentials, const ExchangeContext& context);
+std::unique_ptr<ClientSteps> start_oauthbearer(const Credentials& credentials, const ExchangeContext& context);
 
 }  // namespace check_mail::transport::sasl::detail

@@ -13,6 +13,9 @@ namespace {
 // steps, and its tests.
 const std::vector<MechanismInfo> kMechanisms = {
     // name        clear  token  binding  auto/TLS  auto/plain  steps
+    // The bearer token travels readable, as a password does.
+    {Mechanism::xoauth2, "XOAUTH2", true, true, false, true, true, detail::start_xoauth2},
+    {Mechanism::oauthbearer, "OAUTHBEARER", true, true, false, true, true, detail::start_oauthbearer},
     {Mechanism::cram_md5, "CRAM-MD5", false, false, false, true, true, detail::start_cram_md5},
     {Mechanism::plain, "PLAIN", true, false, false, true, true, detail::start_plain},
     {Mechanism::login, "LOGIN", true, false, false, true, true, detail::start_login},

@@ -1,5 +1,6 @@
 #include "check_mail/modes/mail/oauth_access.hpp"
 
+#include "check_mail/modes/mail/oauth_options.hpp"
 #include "check_mail/util/strings.hpp"
 
 namespace check_mail::modes::mail {
@@ -60,6 +61,31 @@ std::string OAuthAccess::describe_refusal(const std::string& server_text, const 
     for (const std::string& hint : oauth_refusal_hints(server_text, protocol)) run_.report.add_long(hint);
   }
   return text;
+}
+
+std::unique_ptr<OAuthAccess> oauth_access_for(ModeRun& run) {
+  auto settings = read_oauth_source(run.options, run.report);
+  if (!settings) return nullptr;
+  return std::make_unique<OAuthAccess>(std::move(*settings), run);
+}
+
+bool is_oauth(transport::sasl::Mechanism mechanism) {
+  return mechanism == transport::sasl::Mechanism::xoauth2 || mechanism == transport::sasl::Mechanism::oauthbearer;
+}
+
+bool uses_token(const transport::sasl::AuthType& auth, bool token_source) {
+  using Kind = transport::sasl::AuthType::Kind;
+  return token_source && (auth.kind == Kind::automatic || (auth.kind == Kind::mechanism && is_oauth(auth.mechanism)));
+}
+
+bool oauth_refused(const transport::smtp::SessionOptions& options, const transport::smtp::Result& result) {
+  return result.failure && result.failure->phase == transport::smtp::Phase::auth &&
+         result.failure->kind == transport::ErrorKind::rejected && uses_token(options.auth, static_cast<bool>(options.access_token));
+}
+
+bool oauth_refused(const transport::mailbox::Options& options, const transport::mailbox::Result& result) {
+  return result.failure && result.failure->phase == transport::mailbox::Phase::login &&
+         result.failure->kind == transport::ErrorKind::rejected && uses_token(options.auth, static_cast<bool>(options.access_token));
 }
 
 std::vector<std::string> oauth_refusal_hints(const std::string& server_text, const std::string& protocol) {

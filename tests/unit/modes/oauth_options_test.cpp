@@ -1,5 +1,6 @@
 // The OAuth token source options of the mail modes: which source a set of options configures,
-// the Microsoft tenant shortcut, and the sets that are incomplete or contradictory.
+// the Microsoft tenant shortcut, the sets that are incomplete or contradictory, and the hints
+// shown for a server's refusal.
 #include "check_mail/modes/mail/oauth_options.hpp"
 
 #include <gtest/gtest.h>
@@ -9,6 +10,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "check_mail/modes/mail/oauth_access.hpp"
 #include "check_mail/modes/mode.hpp"
 
 using namespace check_mail;
@@ -126,4 +128,19 @@ TEST_F(OAuthOptions, IncompleteOrContradictorySets) {
             std::string::npos);
   EXPECT_NE(error_of({{"oauth-token-file", dir_ + "/missing"}}).find("missing"), std::string::npos);
   EXPECT_NE(error_of({{"oauth-token-file", file("empty", "")}}).find("empty"), std::string::npos);
+}
+
+TEST(OAuthRefusalHints, ExchangeOnlineCodes) {
+  const auto disabled = mail::oauth_refusal_hints(
+      "AUTH XOAUTH2 failed: 535 5.7.139 Authentication unsuccessful, SmtpClientAuthentication is disabled for the Tenant.",
+      "SMTP");
+  ASSERT_EQ(disabled.size(), 1u);
+  EXPECT_NE(disabled[0].find("SMTP AUTH is disabled"), std::string::npos);
+  const auto permission = mail::oauth_refusal_hints("AUTH XOAUTH2 failed: 535 5.7.3 Authentication unsuccessful", "SMTP");
+  ASSERT_EQ(permission.size(), 1u);
+  EXPECT_NE(permission[0].find("SMTP.SendAsApp"), std::string::npos);
+  const auto imap = mail::oauth_refusal_hints("login refused: NO AUTHENTICATE failed.", "IMAP");
+  ASSERT_EQ(imap.size(), 1u);
+  EXPECT_NE(imap[0].find("IMAP.AccessAsApp"), std::string::npos);
+  EXPECT_NE(mail::oauth_refusal_hints("-ERR Authentication failure", "POP3")[0].find("POP.AccessAsApp"), std::string::npos);
 }

@@ -4,12 +4,16 @@
 // SASL exchange), timed for the token-time figure, renewed at most once when the mail server
 // refuses a token that came from the cache, and every secret of the source redacted from server
 // text shown to the user.
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "check_mail/modes/mode.hpp"
+#include "check_mail/mailbox/mailbox.hpp"
+#include "check_mail/smtp/smtp_session.hpp"
 #include "check_mail/oauth/token_provider.hpp"
+#include "check_mail/sasl/sasl.hpp"
 
 namespace check_mail::modes::mail {
 
@@ -70,6 +74,20 @@ private:
   bool from_cache_ = false;
   bool renewed_ = false;
 };
+
+// The token source the options configure for this run, or null when none is (throws CheckError
+// for an incomplete or contradictory set of OAuth options).
+[[nodiscard]] std::unique_ptr<OAuthAccess> oauth_access_for(ModeRun& run);
+
+// XOAUTH2 or OAUTHBEARER.
+[[nodiscard]] bool is_oauth(transport::sasl::Mechanism mechanism);
+// Whether a session with this --auth-type authenticates with the token: an OAuth mechanism asked
+// for, or auto when a token source is configured (auto tries OAuth first then).
+[[nodiscard]] bool uses_token(const transport::sasl::AuthType& auth, bool token_source);
+
+// The server refused authentication (SMTP AUTH; the IMAP/POP3 login) while the OAuth token was in use.
+[[nodiscard]] bool oauth_refused(const transport::smtp::SessionOptions& options, const transport::smtp::Result& result);
+[[nodiscard]] bool oauth_refused(const transport::mailbox::Options& options, const transport::mailbox::Result& result);
 
 // The documented hints for an OAuth refusal (Exchange Online's 535 5.7.139, 5.7.3, ...), for the
 // long output; empty when none applies. server_text: the refusal as the server gave it.
