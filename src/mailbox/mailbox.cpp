@@ -121,7 +121,7 @@ Failure internal_failure(Phase phase) noexcept {
 
 std::vector<sasl::Mechanism> sasl_candidates(const Options& options, bool tls, const std::vector<std::string>& offered) {
   if (options.auth.is(sasl::Mechanism::login)) return {};
-  const sasl::Conditions conditions{tls, options.allow_plaintext_auth, false};
+  const sasl::Conditions conditions{tls, options.allow_plaintext_auth, static_cast<bool>(options.access_token)};
   std::vector<sasl::Mechanism> chosen = sasl::candidates(options.auth, offered, conditions);
   std::erase(chosen, sasl::Mechanism::login);
   return chosen;
@@ -132,6 +132,8 @@ sasl::Credentials sasl_credentials(const Options& options) {
   credentials.authzid = options.authzid;
   credentials.username = options.username;
   credentials.password = options.password;
+  credentials.access_token = options.access_token;
+  credentials.oauth_refusal = options.oauth_refusal;
   return credentials;
 }
 

@@ -13,5 +13,7 @@ std::unique_ptr<ClientSteps> start_scram_sha_1(const Credentials& credentials, c
 std::unique_ptr<ClientSteps> start_scram_sha_1_plus(const Credentials& credentials, const ExchangeContext& context);
 std::unique_ptr<ClientSteps> start_scram_sha_256(const Credentials& credentials, const ExchangeContext& context);
 std::unique_ptr<ClientSteps> start_scram_sha_256_plus(const Credentials& credentials, const ExchangeContext& context);
+std::unique_ptr<ClientSteps> start_xoauth2(const Credentials& credentials, const ExchangeContext& context);
+std::unique_ptr<ClientSteps> start_oauthbearer(const Credentials& credentials, const ExchangeContext& context);
 
 }  // namespace check_mail::transport::sasl::detail

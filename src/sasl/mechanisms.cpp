@@ -17,6 +17,9 @@ namespace {
 // LOGIN send the password readable: TLS (or --allow-plaintext-auth) only.
 const std::vector<MechanismInfo> kMechanisms = {
     // mechanism, name, clear password, needs token, channel binding, auto over TLS, auto without, steps
+    // The bearer token travels readable, as a password does.
+    {Mechanism::xoauth2, "XOAUTH2", true, true, false, true, true, detail::start_xoauth2},
+    {Mechanism::oauthbearer, "OAUTHBEARER", true, true, false, true, true, detail::start_oauthbearer},
     {Mechanism::scram_sha_256_plus, "SCRAM-SHA-256-PLUS", false, false, true, true, false,
      detail::start_scram_sha_256_plus},
     {Mechanism::scram_sha_256, "SCRAM-SHA-256", false, false, false, true, true, detail::start_scram_sha_256},

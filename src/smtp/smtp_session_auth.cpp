@@ -27,7 +27,8 @@ void Session::authenticate() {
   }
   const std::vector<std::string> none;
   sasl::ExchangeContext context{result_.capabilities ? result_.capabilities->auth_mechanisms : none};
-  const sasl::Conditions conditions{connection_->is_tls(), options_.allow_plaintext_auth, false};
+  const sasl::Conditions conditions{connection_->is_tls(), options_.allow_plaintext_auth,
+                                    static_cast<bool>(options_.access_token)};
   const std::vector<sasl::Mechanism> candidates = sasl::candidates(options_.auth, context.offered, conditions);
   sasl::Credentials credentials;
   credentials.authzid = options_.authzid;
@@ -35,6 +36,8 @@ void Session::authenticate() {
   credentials.password = options_.password;
   credentials.cram_md5_secret = options_.shared_secret;
   credentials.channel_binding = connection_->channel_binding();
+  credentials.access_token = options_.access_token;
+  credentials.oauth_refusal = options_.oauth_refusal;
 
   Reply refusal;
   const auto answer = [&](const Reply& reply) {

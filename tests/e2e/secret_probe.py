@@ -10,8 +10,11 @@ command line found in its stdout or stderr.
 The secrets of a command line are what it gives check_mail to keep: the values of every
 --[<leg>-]password, -P, --authpass, --api-password, --shared-secret, --ssl-key-password option,
 the password of a --proxyurl, the first line of every --[<leg>-]password-file, the
-CHECK_MAIL_*PASSWORD environment variables; and their SASL encodings (PLAIN's
-base64("\\0user\\0password") for every user name given, LOGIN's base64(password)).
+CHECK_MAIL_*PASSWORD environment variables; the first line of every --oauth-token-file,
+--oauth-client-secret-file and --oauth-refresh-token-file and the CHECK_MAIL_OAUTH_TOKEN,
+_CLIENT_SECRET and _REFRESH_TOKEN variables; and their SASL encodings (PLAIN's
+base64("\\0user\\0password") for every user name given, LOGIN's base64(password), XOAUTH2's and
+OAUTHBEARER's initial responses for a token).
 """
 
 import base64
@@ -23,10 +26,10 @@ import sys
 import urllib.parse
 
 SECRET_OPTION = re.compile(r"^--(?:[a-z0-9]+-)*(?:password|authpass|shared-secret|api-password)$")
-FILE_OPTION = re.compile(r"^--(?:[a-z0-9]+-)*password-file$")
+FILE_OPTION = re.compile(r"^--(?:(?:[a-z0-9]+-)*password-file|oauth-(?:token|client-secret|refresh-token)-file)$")
 USER_OPTION = re.compile(r"^--(?:[a-z0-9]+-)*(?:username|authuser|api-username)$")
 SHORT = {"-P": "secret", "-U": "user"}
-ENV_SECRET = re.compile(r"^CHECK_MAIL_\w*PASSWORD$")
+ENV_SECRET = re.compile(r"^CHECK_MAIL_(?:\w*PASSWORD|OAUTH_TOKEN|OAUTH_CLIENT_SECRET|OAUTH_REFRESH_TOKEN)$")
 MIN_LENGTH = 4  # shorter values ("pw", "x") match by chance
 
 
@@ -89,6 +92,8 @@ def secrets_of(args, env):
         encoded.add(base64.b64encode(secret.encode()).decode())
         for user in users:
             encoded.add(base64.b64encode(f"\0{user}\0{secret}".encode()).decode())
+            encoded.add(base64.b64encode(f"user={user}\x01auth=Bearer {secret}\x01\x01".encode()).decode())
+            encoded.add(base64.b64encode(f"n,a={user},\x01auth=Bearer {secret}\x01\x01".encode()).decode())
     return sorted(secrets), sorted(encoded)
 
 

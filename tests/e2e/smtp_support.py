@@ -154,7 +154,7 @@ class PluginAssertions:
 
 # ------------------------------------------------------------------ mail stack
 def _ports_free(base):
-    for offset in (25, 110, 143, 465, 466, 587, 993, 995):
+    for offset in (25, 110, 143, 465, 466, 587, 808, 993, 995):  # 808: the OAuth test server
         with socket.socket() as s:
             try:
                 s.bind(("127.0.0.1", base + offset))

@@ -170,7 +170,7 @@ class MailProtocolSecretTests(unittest.TestCase):
         log = os.path.join(tmp, "probe.jsonl")
         env = dict(os.environ, CHECK_MAIL_BIN=PROBE, SECRET_PROBE_BIN=binary, SECRET_PROBE_LOG=log,
                    PYTHONDONTWRITEBYTECODE="1")
-        modules = [m for m in ("test_smtp_faults", "test_smtp", "test_imap_pop3")
+        modules = [m for m in ("test_smtp_faults", "test_smtp", "test_imap_pop3", "test_oauth")
                    if os.path.exists(os.path.join(HERE, m + ".py"))]
         self.assertTrue(modules, "no smtp test files to run")
         proc = subprocess.run([sys.executable, "-m", "unittest", *modules], cwd=HERE, env=env,

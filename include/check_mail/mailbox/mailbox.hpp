@@ -2,6 +2,7 @@
 // What the IMAP and POP3 checks share: how to connect and log in, what message to look for, and
 // the structured result (per-phase timings under the check's one Deadline, mailbox figures, the
 // message found, the failure), so the imap, pop3 and roundtrip modes read both protocols alike.
+#include <functional>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -47,6 +48,10 @@ struct Options {
   std::string username;
   std::string password;
   std::string authzid;  // SASL PLAIN authorisation identity; usually empty
+  // XOAUTH2 and OAUTHBEARER: the access token (unset: no token source), and where the server's
+  // decoded refusal goes (see sasl::Credentials).
+  std::function<std::string()> access_token;
+  std::function<void(const std::string& description, bool bad_token)> oauth_refusal;
   // Credentials over a connection without TLS are refused (before connecting) unless this is set.
   bool allow_plaintext_auth = false;
 

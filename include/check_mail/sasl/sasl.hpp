@@ -23,6 +23,8 @@ enum class Mechanism {
   scram_sha_1_plus,
   scram_sha_256,
   scram_sha_256_plus,
+  xoauth2,
+  oauthbearer,
 };
 
 // What a mechanism authenticates with. Only the fields the chosen mechanism needs are read.
@@ -35,6 +37,9 @@ struct Credentials {
   std::optional<ChannelBinding> channel_binding;
   // An OAuth 2.0 access token source; empty when none is configured (token mechanisms need one).
   std::function<std::string()> access_token;
+  // Told the server's decoded OAuth error when it refuses the token (XOAUTH2, OAUTHBEARER): a
+  // one-line description ("status 401, scope ...") and whether a new token might help.
+  std::function<void(const std::string& description, bool bad_token)> oauth_refusal;
 };
 
 // The client side of one exchange, a small state machine driven by the engine. Messages are

@@ -5,6 +5,7 @@
 //
 // Use run_smtp_check() for the whole dialogue as a structured Result (never throws), or a
 // Session to drive the steps yourself (each step throws TransportError on failure).
+#include <functional>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -44,6 +45,10 @@ struct SessionOptions {
   std::string password;
   std::string shared_secret;         // CRAM-MD5 secret; empty: the password
   std::string authzid;               // PLAIN authorisation identity; usually empty
+  // XOAUTH2 and OAUTHBEARER: the access token (unset: no token source), and where the server's
+  // decoded refusal goes (see sasl::Credentials).
+  std::function<std::string()> access_token;
+  std::function<void(const std::string& description, bool bad_token)> oauth_refusal;
   // AUTH sends credentials; without TLS that is refused (before connecting) unless this is set.
   bool allow_plaintext_auth = false;
 

@@ -4,6 +4,8 @@
 
 #include <array>
 
+#include "check_mail/modes/mail/oauth_access.hpp"
+#include "check_mail/modes/mail/oauth_options.hpp"
 #include "check_mail/modes/mode.hpp"
 #include "check_mail/util/secrets.hpp"
 #include "check_mail/util/strings.hpp"
@@ -221,6 +223,18 @@ std::optional<std::string> secret(const cli::Options& options, const std::string
 
 }  // namespace
 
+transport::sasl::AuthType effective_auth(const ConnectionSettings& s) {
+  return s.token_source && !s.auth_type_given ? transport::sasl::AuthType::automatic() : s.auth;
+}
+
+void require_token_source(const ConnectionSettings& s) {
+  if (s.auth.kind == transport::sasl::AuthType::Kind::mechanism && is_oauth(s.auth.mechanism) && !s.token_source) {
+    throw CheckError(std::string(transport::sasl::mechanism_name(s.auth.mechanism)) +
+                     " needs an OAuth token source (--oauth-token-file, CHECK_MAIL_OAUTH_TOKEN, --oauth-token-url or "
+                     "--oauth-tenant).");
+  }
+}
+
 const ProtocolTraits& traits(Protocol protocol) { return kTraits[static_cast<std::size_t>(protocol)]; }
 
 Protocol from_mailbox(transport::mailbox::Protocol protocol) {
@@ -254,6 +268,11 @@ std::vector<cli::OptionSpec> connection_option_specs(Protocol protocol, Scope sc
     spec.section = field.tls ? tls_section : section;
     if (protocol == Protocol::smtp && scope == Scope::standalone) use_smtp_mode_wording(spec);
     specs.push_back(std::move(spec));
+  }
+  // One token source per check: roundtrip takes it once for both legs.
+  if (scope != Scope::leg) {
+    auto oauth = oauth_option_specs(scope == Scope::shared);
+    specs.insert(specs.end(), oauth.begin(), oauth.end());
   }
   return specs;
 }
@@ -316,6 +335,7 @@ ConnectionSettings read_connection(const cli::Options& options, Protocol protoco
                      ").");
   }
   s.auth = *auth;
+  s.auth_type_given = options.given(r.prefix() + "auth-type");
   s.username = r.get("username");
   const std::string what = std::string(t.name) + " password";
   std::optional<std::string> password;
@@ -332,10 +352,11 @@ transport::mailbox::Options to_mailbox_options(const ConnectionSettings& s) {
   o.endpoint = s.endpoint;
   o.security = s.security;
   o.tls = s.tls;
-  o.auth = s.auth;
+  o.auth = effective_auth(s);
   const std::string name(traits(s.protocol).name);
   if (s.username.empty()) throw CheckError(name + " needs --username.");
-  if (s.password.empty()) {
+  require_token_source(s);
+  if (s.password.empty() && !uses_token(s.auth, s.token_source)) {
     throw CheckError(name + " needs --password (or --password-file, or " +
                      std::string(traits(s.protocol).password_env) + ").");
   }
@@ -350,10 +371,12 @@ transport::smtp::SessionOptions to_smtp_options(const ConnectionSettings& s) {
   o.endpoint = s.endpoint;
   o.security = s.security;
   o.tls = s.tls;
-  o.auth = s.auth;
+  o.auth = effective_auth(s);
   if (o.auth.kind != transport::sasl::AuthType::Kind::none) {
     if (s.username.empty()) throw CheckError("SMTP authentication needs --username (or --smtp-username).");
-    if (s.password.empty()) throw CheckError("SMTP authentication needs --password (or --smtp-password).");
+    require_token_source(s);
+    if (s.password.empty() && !uses_token(s.auth, s.token_source))
+      throw CheckError("SMTP authentication needs --password (or --smtp-password).");
     o.username = s.username;
     o.password = s.password;
   }

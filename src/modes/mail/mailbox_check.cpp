@@ -8,6 +8,7 @@
 #include "check_mail/util/strings.hpp"
 #include "check_mail/modes/mail/mail_counters.hpp"
 #include "check_mail/modes/mail/mail_options.hpp"
+#include "check_mail/modes/mail/oauth_access.hpp"
 #include "check_mail/modes/mail/retests.hpp"
 
 namespace check_mail::modes::mailbox_check {
@@ -154,6 +155,7 @@ std::vector<CounterGroup> counters(Protocol protocol) {
       figure(prefix, "connect-time", "connect.time.seconds", "connect", "connect time %.3fs"),
       figure(prefix, "tls-handshake-time", "tls.handshake.time.seconds", "tls_handshake", "TLS handshake time %.3fs"),
       figure(prefix, "login-time", "login.time.seconds", "login", "login time %.3fs"),
+      figure(prefix, "token-time", "token.time.seconds", "token", "OAuth token time %.3fs"),
       figure(prefix, "mailbox-time", "mailbox.time.seconds", "mailbox", "mailbox time %.3fs"),
       figure(prefix, "search-time", "search.time.seconds", "search", "search time %.3fs"),
       total,
@@ -167,9 +169,12 @@ std::vector<CounterGroup> counters(Protocol protocol) {
 
 void run(ModeRun& run, Protocol protocol) {
   const cli::Options& o = run.options;
-  const mail::ConnectionSettings settings =
+  mail::ConnectionSettings settings =
       mail::read_connection(o, mail::from_mailbox(protocol), mail::Scope::standalone, run.report);
+  const std::unique_ptr<mail::OAuthAccess> oauth = mail::oauth_access_for(run);
+  settings.token_source = oauth != nullptr;
   mb::Options options = mail::to_mailbox_options(settings);
+  if (oauth) oauth->attach(options, mail::uses_token(options.auth, true));
   if (protocol == Protocol::imap) options.mailbox = o.get("mailbox").empty() ? "INBOX" : o.get("mailbox");
   if (!o.get("search-token").empty()) options.search.tokens = {o.get("search-token")};
   options.search.subject = o.get("search-subject");
@@ -185,6 +190,12 @@ void run(ModeRun& run, Protocol protocol) {
   mb::Result result;
   const int attempts = run_attempts(retests, run.deadline, [&](int attempt) {
     result = mb::run_mailbox_check(protocol, options, run.deadline);
+    if (oauth && oauth->retry_after(mail::oauth_refused(options, result))) {
+      if (run.verbose) add_session_details(run.report, "session with the refused OAuth token:", result);
+      result = mb::run_mailbox_check(protocol, options, run.deadline);
+    }
+    if (oauth && mail::oauth_refused(options, result))
+      result.failure->summary = oauth->describe_refusal(result.failure->summary, std::string(mb::protocol_name(protocol)));
     if (result.failure && result.failure->kind == transport::ErrorKind::config) throw CheckError(result.failure->summary);
     // A message searched for and not there yet is worth another look, as a refused login is.
     const bool failed = result.failure.has_value() || (result.searched && !result.found);
@@ -197,6 +208,7 @@ void run(ModeRun& run, Protocol protocol) {
     return failed;
   });
   fill_values(protocol, options, result, attempts, run.groups.front().global);
+  if (oauth) mail::put_value(run.groups.front().global, "token", oauth->seconds());
   report_certificate_dates(result, run.report);
   if (result.found && options.delete_found && !result.deleted) {
     run.report.add(output::Status::Warning,

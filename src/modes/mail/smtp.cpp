@@ -12,6 +12,8 @@
 #include "check_mail/util/strings.hpp"
 #include "check_mail/modes/mail/mail_counters.hpp"
 #include "check_mail/modes/mail/mail_options.hpp"
+#include "check_mail/modes/mail/oauth_access.hpp"
+#include "check_mail/modes/mail/oauth_options.hpp"
 #include "check_mail/modes/mail/retests.hpp"
 
 namespace check_mail::modes::smtp {
@@ -51,7 +53,7 @@ std::vector<cli::OptionSpec> options() {
     spec.flag_takes_boolean = true;
     return spec;
   };
-  return {
+  std::vector<cli::OptionSpec> specs = {
       shared("hostname"),
       shared("port"),
       shared("ipv4"),
@@ -94,6 +96,8 @@ std::vector<cli::OptionSpec> options() {
       opt("use-body", "", "Put the tracking token in the body instead of the X-Check-Mail-Token header.", "", "", kMessageSection),
       opt("message-size", "BYTES", "Pad the test message to this size, to measure throughput.", "", "", kMessageSection),
   };
+  for (cli::OptionSpec& spec : mail::oauth_option_specs(false)) specs.push_back(std::move(spec));
+  return specs;
 }
 
 std::vector<CounterGroup> counters() {
@@ -123,6 +127,7 @@ std::vector<CounterGroup> counters() {
       mail::figure("banner-time", "smtp.banner.time.seconds", "banner", "banner time %.3fs"),
       mail::figure("ehlo-time", "smtp.ehlo.time.seconds", "ehlo", "EHLO time %.3fs"),
       mail::figure("auth-time", "smtp.auth.time.seconds", "auth", "auth time %.3fs"),
+      mail::figure("token-time", "smtp.token.time.seconds", "token", "OAuth token time %.3fs"),
       mail::figure("response-time", "smtp.response.time.seconds", "response", "response time %.3fs"),
       mail::figure("upload-time", "smtp.upload.time.seconds", "upload", "upload time %.3fs"),
       total,
@@ -155,24 +160,27 @@ void normalize(cli::Options& options) {
   if (options.flag("starttls")) options.set("security", {"starttls"});
 }
 
-ts::SessionOptions session_options(ModeRun& run) {
+ts::SessionOptions session_options(ModeRun& run, mail::OAuthAccess* oauth) {
   const cli::Options& o = run.options;
-  const mail::ConnectionSettings c =
-      mail::read_connection(o, mail::Protocol::smtp, mail::Scope::standalone, run.report);
+  mail::ConnectionSettings c = mail::read_connection(o, mail::Protocol::smtp, mail::Scope::standalone, run.report);
+  c.token_source = oauth != nullptr;
   ts::SessionOptions s;
   s.endpoint = c.endpoint;
   s.security = c.security;
   s.tls = c.tls;
   s.helo_name = o.get("helo-name").empty() ? mail::local_host_name() : o.get("helo-name");
 
-  s.auth = c.auth;
+  s.auth = mail::effective_auth(c);
   s.username = c.username;
   s.password = c.password;
   s.shared_secret = o.get("shared-secret");
   util::register_secret(s.shared_secret);
   if (s.auth.kind != transport::sasl::AuthType::Kind::none && s.username.empty()) throw CheckError("--auth-type needs --username.");
-  if (s.auth.kind != transport::sasl::AuthType::Kind::none && s.password.empty() && s.shared_secret.empty())
+  const bool by_token = mail::uses_token(s.auth, c.token_source);
+  mail::require_token_source(c);
+  if (s.auth.kind != transport::sasl::AuthType::Kind::none && s.password.empty() && s.shared_secret.empty() && !by_token)
     throw CheckError("--auth-type needs --password (or --password-file, or CHECK_MAIL_SMTP_PASSWORD).");
+  if (oauth && s.auth.kind != transport::sasl::AuthType::Kind::none) oauth->attach(s, by_token);
   s.allow_plaintext_auth = c.allow_plaintext_auth;
 
   s.recipients = o.all("email");
@@ -320,7 +328,8 @@ Problem certificate_problem(const ts::Result& r) {
 
 void run(ModeRun& run) {
   const cli::Options& o = run.options;
-  ts::SessionOptions session = session_options(run);
+  const std::unique_ptr<mail::OAuthAccess> oauth = mail::oauth_access_for(run);
+  ts::SessionOptions session = session_options(run, oauth.get());
   std::optional<output::Regex> expect_banner = compile_filter(o, "expect-banner");
   session.extra_commands = o.all("command");
   std::vector<output::Regex> responses;
@@ -337,6 +346,11 @@ void run(ModeRun& run) {
   Problem problem;
   const int attempts = run_attempts(retests, run.deadline, [&](int attempt) {
     result = ts::run_smtp_check(session, run.deadline);
+    if (oauth && oauth->retry_after(mail::oauth_refused(session, result))) {
+      if (run.verbose) for (const auto& entry : result.transcript.entries()) run.report.add_long(transport::Transcript::format(entry));
+      result = ts::run_smtp_check(session, run.deadline);
+    }
+    if (oauth && mail::oauth_refused(session, result)) result.failure->summary = oauth->describe_refusal(result.failure->summary, "SMTP");
     if (result.failure && result.failure->kind == transport::ErrorKind::config) throw CheckError(result.failure->summary);
     problem = expectation_failure(o, expect_banner, responses, result);
     const bool failed = result.failure.has_value() || !problem.empty();
@@ -349,6 +363,7 @@ void run(ModeRun& run) {
 
   if (Problem certificate = certificate_problem(result); !certificate.empty()) problem = std::move(certificate);
   fill_values(session, result, attempts, problem, run.groups.front().global);
+  if (oauth) mail::put_value(run.groups.front().global, "token", oauth->seconds());
   if (run.verbose && result.tls) {
     const auto& tls = *result.tls;
     std::string line = "TLS " + tls.protocol + " " + tls.cipher + ", certificate verification: " + tls.verify_message;

@@ -11,6 +11,7 @@
 #include "check_mail/util/strings.hpp"
 #include "check_mail/modes/mail/mail_counters.hpp"
 #include "check_mail/modes/mail/mail_options.hpp"
+#include "check_mail/modes/mail/oauth_access.hpp"
 #include "roundtrip_async.hpp"
 #include "roundtrip_poll.hpp"
 #include "roundtrip_report.hpp"
@@ -85,6 +86,7 @@ std::vector<CounterGroup> counters() {
       status,
       figure("delivery-time", "delivery.time.seconds", "delivery", "delivery time %.3fs"),
       figure("received-delay", "delivery.received.seconds", "received_delay", "delay by Received header %.0fs"),
+      figure("token-time", "token.time.seconds", "token", "OAuth token time %.3fs"),
       figure("smtp-time", "smtp.time.seconds", "smtp", "SMTP time %.3fs"),
       figure("fetch-time", "fetch.time.seconds", "fetch", "fetch time %.3fs"),
       figure("fetch-login-time", "fetch.login.time.seconds", "fetch_login", "fetch login time %.3fs"),
@@ -98,7 +100,7 @@ std::vector<CounterGroup> counters() {
   return {group};
 }
 
-Plan plan_for(ModeRun& run) {
+Plan plan_for(ModeRun& run, mail::OAuthAccess* oauth) {
   const cli::Options& o = run.options;
   Plan plan;
   const std::string protocol = util::to_lower(o.get("fetch-protocol"));
@@ -125,6 +127,7 @@ Plan plan_for(ModeRun& run) {
   plan.lost_after = *lost_after;
 
   plan.fetch_settings = mail::read_connection(o, mail::from_mailbox(plan.protocol), mail::Scope::leg, run.report);
+  plan.fetch_settings.token_source = oauth != nullptr;
   plan.fetch = mail::to_mailbox_options(plan.fetch_settings);
   plan.fetch.mailbox = o.get("imap-mailbox").empty() ? "INBOX" : o.get("imap-mailbox");
   plan.fetch.search.in_body = o.flag("use-body");
@@ -132,7 +135,13 @@ Plan plan_for(ModeRun& run) {
   plan.fetch.record_transcript = run.verbose;
 
   plan.smtp_settings = mail::read_connection(o, mail::Protocol::smtp, mail::Scope::leg, run.report);
+  plan.smtp_settings.token_source = oauth != nullptr;
   plan.smtp = mail::to_smtp_options(plan.smtp_settings);
+  // One token for both legs, obtained before the first connection.
+  if (oauth) {
+    oauth->attach(plan.smtp, mail::uses_token(plan.smtp.auth, true));
+    oauth->attach(plan.fetch, mail::uses_token(plan.fetch.auth, true));
+  }
   std::string recipient = o.get("email");
   if (recipient.empty() && plan.fetch.username.find('@') != std::string::npos) recipient = plan.fetch.username;
   if (recipient.empty()) throw CheckError("Need to specify --email (the address of the mailbox polled).");
@@ -153,7 +162,24 @@ double now_epoch() {
   return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
 
-void run_async_roundtrip(ModeRun& run, const Plan& plan) {
+// A leg's session, run once more with a new token when the server refused a cached one.
+ts::Result send_leg(const Plan& plan, ModeRun& run, mail::OAuthAccess* oauth) {
+  ts::Result result = ts::run_smtp_check(plan.smtp, run.deadline);
+  if (oauth && oauth->retry_after(mail::oauth_refused(plan.smtp, result))) result = ts::run_smtp_check(plan.smtp, run.deadline);
+  if (oauth && mail::oauth_refused(plan.smtp, result)) result.failure->summary = oauth->describe_refusal(result.failure->summary, "SMTP");
+  return result;
+}
+
+mb::Result poll_leg(const Plan& plan, const mb::Options& options, ModeRun& run, mail::OAuthAccess* oauth) {
+  mb::Result result = mb::run_mailbox_check(plan.protocol, options, run.deadline);
+  if (oauth && oauth->retry_after(mail::oauth_refused(options, result)))
+    result = mb::run_mailbox_check(plan.protocol, options, run.deadline);
+  if (oauth && mail::oauth_refused(options, result))
+    result.failure->summary = oauth->describe_refusal(result.failure->summary, std::string(mb::protocol_name(plan.protocol)));
+  return result;
+}
+
+void run_async_roundtrip(ModeRun& run, const Plan& plan, mail::OAuthAccess* oauth) {
   const auto start = transport::Deadline::Clock::now();
   // A file planted by another user in a shared directory must not decide this check's result.
   if (const auto foreign = foreign_state_file(plan.state_file)) throw CheckError(util::sanitize_line(*foreign, 300));
@@ -162,11 +188,11 @@ void run_async_roundtrip(ModeRun& run, const Plan& plan) {
   if (!problem.empty()) run.report.add(output::Status::Warning, problem);
   State state = before;
   AsyncLegs legs;
-  legs.send = [&] { return ts::run_smtp_check(plan.smtp, run.deadline); };
+  legs.send = [&] { return send_leg(plan, run, oauth); };
   legs.poll = [&](const std::vector<std::string>& tokens) {
     mb::Options options = plan.fetch;
     options.search.tokens = tokens;
-    return mb::run_mailbox_check(plan.protocol, options, run.deadline);
+    return poll_leg(plan, options, run, oauth);
   };
   AsyncOutcome outcome = run_async(legs, state, plan.smtp.recipients.front(), plan.lost_after, now_epoch());
   // Other checks may have updated the file meanwhile: apply this run's changes to it as it is now.
@@ -182,21 +208,23 @@ void run_async_roundtrip(ModeRun& run, const Plan& plan) {
   if (run.verbose) add_leg_details(run.report, plan, outcome.smtp, fetch, "one poll");
   const double total = std::chrono::duration<double>(transport::Deadline::Clock::now() - start).count();
   fill_async_values(plan, outcome, total, run.groups.front().global);
+  if (oauth) mail::put_value(run.groups.front().global, "token", oauth->seconds());
   warn_if_not_deleted(run.report, fetch);
   if (!run.debug) run.report.limit_long_output(kVerboseLongOutputBytes);
 }
 
 void run(ModeRun& run) {
-  const Plan plan = plan_for(run);
-  if (plan.async) return run_async_roundtrip(run, plan);
+  const std::unique_ptr<mail::OAuthAccess> oauth = mail::oauth_access_for(run);
+  const Plan plan = plan_for(run, oauth.get());
+  if (plan.async) return run_async_roundtrip(run, plan, oauth.get());
   const auto start = transport::Deadline::Clock::now();
   Legs legs;
-  legs.send = [&] { return ts::run_smtp_check(plan.smtp, run.deadline); };
+  legs.send = [&] { return send_leg(plan, run, oauth.get()); };
   int polls = 0;
   legs.poll = [&](const std::string& token) {
     mb::Options options = plan.fetch;
     options.search.tokens = {token};
-    mb::Result result = mb::run_mailbox_check(plan.protocol, options, run.deadline);
+    mb::Result result = poll_leg(plan, options, run, oauth.get());
     if (run.verbose) run.report.add_long(describe_poll(++polls, run.deadline.elapsed_seconds(), result));
     return result;
   };
@@ -207,6 +235,7 @@ void run(ModeRun& run) {
   if (run.verbose) add_leg_details(run.report, plan, outcome.smtp, fetch, "poll " + std::to_string(outcome.polls));
   const double total = std::chrono::duration<double>(transport::Deadline::Clock::now() - start).count();
   fill_values(plan, outcome, total, run.groups.front().global);
+  if (oauth) mail::put_value(run.groups.front().global, "token", oauth->seconds());
   warn_if_not_deleted(run.report, fetch);
   if (!run.debug) run.report.limit_long_output(kVerboseLongOutputBytes);
 }

@@ -80,6 +80,9 @@ ports_for_base() {
     P_SMTP=$((b + 25)); P_SUBMISSION=$((b + 587)); P_SMTPS=$((b + 465)); P_SMTPS_CCERT=$((b + 466))
     P_IMAP=$((b + 143)); P_IMAPS=$((b + 993)); P_POP3=$((b + 110)); P_POP3S=$((b + 995))
     ALL_PORTS="$P_SMTP $P_SUBMISSION $P_SMTPS $P_SMTPS_CCERT $P_IMAP $P_IMAPS $P_POP3 $P_POP3S"
+    # Not a daemon of the stack: where Dovecot's oauth2 passdb expects the OAuth test server
+    # (tests/servers/oauth_server.py, started by the tests that need it) to introspect tokens.
+    P_OAUTH=$((b + 808))
 }
 
 # Port base: the one recorded by the last start, else the environment.
@@ -246,7 +249,7 @@ render() { # render TEMPLATE OUT
         -e "s|@P_SMTP@|$P_SMTP|g" -e "s|@P_SUBMISSION@|$P_SUBMISSION|g" \
         -e "s|@P_SMTPS@|$P_SMTPS|g" -e "s|@P_SMTPS_CCERT@|$P_SMTPS_CCERT|g" \
         -e "s|@P_IMAP@|$P_IMAP|g" -e "s|@P_IMAPS@|$P_IMAPS|g" \
-        -e "s|@P_POP3@|$P_POP3|g" -e "s|@P_POP3S@|$P_POP3S|g" \
+        -e "s|@P_POP3@|$P_POP3|g" -e "s|@P_POP3S@|$P_POP3S|g" -e "s|@P_OAUTH@|$P_OAUTH|g" \
         -e "s|@VMAIL_USER@|$VMAIL_USER|g" -e "s|@VMAIL_GROUP@|$VMAIL_GROUP|g" \
         -e "s|@VMAIL_UID@|$VMAIL_UID|g" -e "s|@VMAIL_GID@|$VMAIL_GID|g" \
         -e "s|@INSTANCE@|mailstack-$BASE|g" -e "s|@SERVER_CERT@|$SERVER_CERT|g" -e "s|@AUTH_FAILURE_DELAY@|$AUTH_FAILURE_DELAY|g" \
@@ -305,6 +308,7 @@ write_configs() {
 
     # Dovecot: config, users (plaintext scheme so CRAM-MD5 works), dirs.
     render "$TEMPLATES/dovecot.conf.in" "$DC_CONF"
+    render "$TEMPLATES/dovecot-oauth2.conf.ext.in" "$DOVECOT/oauth2.conf.ext"
     : > "$DOVECOT/users.tmp"
     for entry in "${USERS[@]}"; do
         user=${entry%%:*}; pass=${entry#*:}
@@ -433,6 +437,7 @@ do_env() {
     q MAILSTACK_IMAPS_PORT "$P_IMAPS"
     q MAILSTACK_POP3_PORT "$P_POP3"
     q MAILSTACK_POP3S_PORT "$P_POP3S"
+    q MAILSTACK_OAUTH_PORT "$P_OAUTH"
     q MAILSTACK_USER monitor@example.test
     q MAILSTACK_PASS Mon1tor-pass
     q MAILSTACK_USER2 second@example.test

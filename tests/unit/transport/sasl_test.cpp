@@ -44,7 +44,8 @@ TEST(Sasl, MechanismNamesRoundTrip) {
     EXPECT_EQ(&info(m.mechanism), &m);
   }
   EXPECT_EQ(parse_mechanism("cram-md5"), Mechanism::cram_md5);
-  EXPECT_FALSE(parse_mechanism("XOAUTH2"));
+  EXPECT_EQ(parse_mechanism("xoauth2"), Mechanism::xoauth2);
+  EXPECT_FALSE(parse_mechanism("GSSAPI"));
 }
 
 const Conditions kTls{true, false, false};

@@ -57,6 +57,8 @@ struct ConnectionSettings {
   std::string username;
   std::string password;
   bool allow_plaintext_auth = false;
+  bool auth_type_given = false;  // --auth-type (or the leg's) was on the command line
+  bool token_source = false;     // an OAuth token source is configured (set by the mode)
 };
 
 // Reads one server's settings. Scope::standalone reads the unprefixed options; Scope::leg reads
@@ -64,6 +66,12 @@ struct ConnectionSettings {
 // missing or malformed values; warnings (a password file readable by others) go to the report.
 [[nodiscard]] ConnectionSettings read_connection(const cli::Options& options, Protocol protocol, Scope scope,
                                                  output::Report& report);
+
+// The auth type to use: auto when a token source is configured and no --auth-type was given (so
+// that OAuth is tried first), else --auth-type.
+[[nodiscard]] transport::sasl::AuthType effective_auth(const ConnectionSettings& settings);
+// Throws CheckError when the settings ask for XOAUTH2 or OAUTHBEARER without a token source.
+void require_token_source(const ConnectionSettings& settings);
 
 // The settings as IMAP/POP3 session options (credentials checked).
 [[nodiscard]] transport::mailbox::Options to_mailbox_options(const ConnectionSettings& settings);

@@ -1,0 +1,160 @@
+// XOAUTH2 and OAUTHBEARER on the SASL engine, against a fake protocol adapter: the initial
+// response, the error challenge answered with the mechanism's acknowledgement and decoded for
+// the status line, a token too long for the command line, and auto's "OAuth first" rule.
+#include <gtest/gtest.h>
+
+#include <deque>
+
+#include "check_mail/net/error.hpp"
+#include "check_mail/sasl/sasl_engine.hpp"
+#include "check_mail/util/base64.hpp"
+
+using namespace check_mail::transport;
+using namespace check_mail::transport::sasl;
+using check_mail::util::base64_encode;
+
+namespace {
+
+struct Script {
+  std::deque<ServerAnswer> answers;
+  std::vector<std::string> wire, shown;
+  std::size_t max_initial = 1000;
+
+  Adapter adapter() {
+    Adapter a;
+    a.initial_response_fits = [this](std::string_view, std::size_t size) { return size <= max_initial; };
+    a.start = [this](std::string_view mechanism, const std::optional<ClientMessage>& initial) {
+      wire.push_back(std::string(mechanism) + (initial ? " " + initial->wire : ""));
+      shown.push_back(std::string(mechanism) + (initial ? " " + initial->shown : ""));
+      return next();
+    };
+    a.respond = [this](const ClientMessage& message) {
+      wire.push_back(message.wire);
+      shown.push_back(message.shown);
+      return next();
+    };
+    a.cancel = [this] {
+      wire.emplace_back("*");
+      return next();
+    };
+    a.refused = [](std::string_view mechanism) {
+      throw TransportError(ErrorKind::rejected, std::string(mechanism) + " failed: 535 5.7.8 no");
+    };
+    a.note = [](std::string_view) {};
+    return a;
+  }
+  ServerAnswer next() {
+    if (answers.empty()) throw TransportError(ErrorKind::closed, "script ended");
+    ServerAnswer answer = answers.front();
+    answers.pop_front();
+    return answer;
+  }
+};
+
+ServerAnswer challenge(const std::string& decoded) { return {ServerAnswer::Kind::challenge, base64_encode(decoded), false}; }
+ServerAnswer success() { return {ServerAnswer::Kind::success, {}, false}; }
+ServerAnswer failure() { return {ServerAnswer::Kind::failure, {}, false}; }
+
+struct Refusal {
+  std::string description;
+  bool bad_token = false;
+  int calls = 0;
+};
+
+Credentials with_token(Refusal* refusal = nullptr) {
+  Credentials c;
+  c.username = "monitor@example.test";
+  c.access_token = [] { return std::string("ya29.token"); };
+  if (refusal)
+    c.oauth_refusal = [refusal](const std::string& description, bool bad_token) {
+      refusal->description = description;
+      refusal->bad_token = bad_token;
+      ++refusal->calls;
+    };
+  return c;
+}
+
+}  // namespace
+
+TEST(OAuthEngine, Xoauth2SendsTheTokenAsItsInitialResponseRedacted) {
+  Script script;
+  script.answers = {success()};
+  EXPECT_EQ(authenticate(script.adapter(), {Mechanism::xoauth2}, with_token(), {}), Mechanism::xoauth2);
+  EXPECT_EQ(script.wire,
+            (std::vector<std::string>{"XOAUTH2 " + base64_encode("user=monitor@example.test\x01" "auth=Bearer ya29.token\x01\x01")}));
+  EXPECT_EQ(script.shown, (std::vector<std::string>{"XOAUTH2 <redacted>"}));
+}
+
+TEST(OAuthEngine, OauthbearerSendsTheGs2Header) {
+  Script script;
+  script.answers = {success()};
+  EXPECT_EQ(authenticate(script.adapter(), {Mechanism::oauthbearer}, with_token(), {}), Mechanism::oauthbearer);
+  EXPECT_EQ(script.wire.front(),
+            "OAUTHBEARER " + base64_encode("n,a=monitor@example.test,\x01" "auth=Bearer ya29.token\x01\x01"));
+}
+
+TEST(OAuthEngine, Xoauth2FailureAnswersTheJsonChallengeWithAnEmptyResponse) {
+  Script script;
+  script.answers = {challenge(R"({"status":"401","schemes":"bearer","scope":"https://mail.google.com/"})"), failure()};
+  Refusal refusal;
+  try {
+    (void)authenticate(script.adapter(), {Mechanism::xoauth2}, with_token(&refusal), {});
+    FAIL();
+  } catch (const TransportError& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::rejected);
+  }
+  ASSERT_EQ(script.wire.size(), 2u);
+  EXPECT_EQ(script.wire[1], "");
+  EXPECT_EQ(refusal.calls, 1);
+  EXPECT_EQ(refusal.description, "status 401, scope https://mail.google.com/");
+  EXPECT_TRUE(refusal.bad_token);
+}
+
+TEST(OAuthEngine, OauthbearerFailureAnswersWithTheDummyResponse) {
+  Script script;
+  script.answers = {challenge(R"({"status":"insufficient_scope","scope":"mail"})"), failure()};
+  Refusal refusal;
+  EXPECT_THROW((void)authenticate(script.adapter(), {Mechanism::oauthbearer}, with_token(&refusal), {}), TransportError);
+  ASSERT_EQ(script.wire.size(), 2u);
+  EXPECT_EQ(script.wire[1], base64_encode("\x01"));
+  EXPECT_EQ(script.shown[1], "<redacted>");
+  EXPECT_FALSE(refusal.bad_token);
+}
+
+TEST(OAuthEngine, ATokenTooLongForTheCommandLineFollowsTheEmptyChallenge) {
+  Script script;
+  script.max_initial = 20;
+  script.answers = {challenge(""), success()};
+  EXPECT_EQ(authenticate(script.adapter(), {Mechanism::xoauth2}, with_token(), {}), Mechanism::xoauth2);
+  EXPECT_EQ(script.wire[0], "XOAUTH2");
+  EXPECT_EQ(script.wire[1], base64_encode("user=monitor@example.test\x01" "auth=Bearer ya29.token\x01\x01"));
+}
+
+TEST(OAuthEngine, NonJsonChallengeStillEndsTheExchangeAsARefusal) {
+  Script script;
+  script.answers = {challenge("not json"), failure()};
+  Refusal refusal;
+  EXPECT_THROW((void)authenticate(script.adapter(), {Mechanism::xoauth2}, with_token(&refusal), {}), TransportError);
+  EXPECT_EQ(refusal.calls, 1);
+  EXPECT_TRUE(refusal.bad_token);
+}
+
+TEST(OAuthEngine, AutoTriesOAuthFirstOnlyWithATokenSource) {
+  const std::vector<std::string> offered = {"PLAIN", "LOGIN", "XOAUTH2", "OAUTHBEARER", "CRAM-MD5"};
+  EXPECT_EQ(candidates(AuthType::automatic(), offered, Conditions{true, false, true}),
+            (std::vector<Mechanism>{Mechanism::xoauth2, Mechanism::oauthbearer, Mechanism::cram_md5, Mechanism::plain,
+                                    Mechanism::login}));
+  EXPECT_EQ(candidates(AuthType::automatic(), offered, Conditions{true, false, false}),
+            (std::vector<Mechanism>{Mechanism::cram_md5, Mechanism::plain, Mechanism::login}));
+  // Without TLS the bearer token, like a password, is not sent unless allowed.
+  EXPECT_EQ(candidates(AuthType::automatic(), offered, Conditions{false, false, true}),
+            (std::vector<Mechanism>{Mechanism::cram_md5}));
+  try {
+    (void)candidates(AuthType::of(Mechanism::xoauth2), offered, Conditions{true, false, false});
+    FAIL();
+  } catch (const TransportError& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::config);
+  }
+  EXPECT_EQ(parse_auth_type("xoauth2"), AuthType::of(Mechanism::xoauth2));
+  EXPECT_EQ(parse_auth_type("OAUTHBEARER"), AuthType::of(Mechanism::oauthbearer));
+}

@@ -1,0 +1,112 @@
+#include "check_mail/oauth/token_cache.hpp"
+
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+
+using namespace check_mail::oauth;
+
+namespace {
+
+class TempDir {
+public:
+  TempDir() {
+    char pattern[] = "/tmp/cm-oauth-cache.XXXXXX";
+    path_ = ::mkdtemp(pattern);
+  }
+  ~TempDir() { std::filesystem::remove_all(path_); }
+  [[nodiscard]] const std::string& path() const { return path_; }
+
+private:
+  std::string path_;
+};
+
+}  // namespace
+
+TEST(TokenCache, ContentRoundTrip) {
+  const std::string content = token_cache_content({"eyJ.a.b", 2000});
+  auto back = token_from_cache_content(content, 1000);
+  ASSERT_TRUE(back);
+  EXPECT_EQ(back->access_token, "eyJ.a.b");
+  EXPECT_EQ(back->expires_on, 2000);
+  EXPECT_FALSE(token_from_cache_content(content, 2000)) << "expired at expires_on";
+}
+
+TEST(TokenCache, CorruptContentIsIgnored) {
+  for (const char* content : {"", "{", "[]", R"({"access_token":"t"})", R"({"access_token":"t","expires_on":"9"})",
+                              R"({"access_token":"a b","expires_on":9999})", R"({"access_token":"","expires_on":9999})",
+                              R"({"access_token":1,"expires_on":9999})"}) {
+    EXPECT_FALSE(token_from_cache_content(content, 0)) << content;
+  }
+}
+
+TEST(TokenCache, LifetimeMargin) {
+  EXPECT_EQ(cache_until(1000, 3600), 1000 + 3600 - 60);
+  EXPECT_EQ(cache_until(1000, 100), 1000 + 100 - 10);
+  EXPECT_EQ(cache_until(1000, 2), 1000 + 2 - 1);
+  EXPECT_FALSE(cache_until(1000, 1));
+  EXPECT_FALSE(cache_until(1000, 0));
+}
+
+TEST(TokenCache, StoresPrivatelyAndLoads) {
+  TempDir tmp;
+  const std::string dir = tmp.path() + "/cache";
+  TokenCache cache(dir, "identity");
+  ASSERT_FALSE(cache.store({"tok", 4'000'000'000LL}));
+  struct stat st {};
+  ASSERT_EQ(::stat(dir.c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0700u);
+  ASSERT_EQ(::stat(cache.path().c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0600u);
+  EXPECT_EQ(cache.path().find("identity"), std::string::npos) << "the file name is a hash";
+  auto loaded = cache.load(1000);
+  ASSERT_TRUE(loaded);
+  EXPECT_EQ(loaded->access_token, "tok");
+  EXPECT_FALSE(TokenCache(dir, "other identity").load(1000));
+  cache.forget();
+  EXPECT_FALSE(cache.load(1000));
+}
+
+TEST(TokenCache, RefusesADirectoryOthersCanWrite) {
+  TempDir tmp;
+  ASSERT_EQ(::chmod(tmp.path().c_str(), 0777), 0);
+  TokenCache cache(tmp.path(), "identity");
+  auto problem = cache.store({"tok", 4'000'000'000LL});
+  ASSERT_TRUE(problem);
+  EXPECT_NE(problem->find("writable by other users"), std::string::npos) << *problem;
+  ASSERT_EQ(::chmod(tmp.path().c_str(), 0700), 0);
+  ASSERT_FALSE(cache.store({"tok", 4'000'000'000LL}));
+  ASSERT_EQ(::chmod(tmp.path().c_str(), 0777), 0);
+  EXPECT_FALSE(cache.load(1000)) << "a cache in a directory others can write is not trusted";
+}
+
+TEST(TokenCache, RefusesASymlinkedDirectoryAndAFileOthersCanRead) {
+  TempDir tmp;
+  const std::string real = tmp.path() + "/real";
+  const std::string link = tmp.path() + "/link";
+  ASSERT_EQ(::mkdir(real.c_str(), 0700), 0);
+  ASSERT_EQ(::symlink(real.c_str(), link.c_str()), 0);
+  EXPECT_TRUE(TokenCache(link, "identity").store({"tok", 4'000'000'000LL}));
+
+  TokenCache cache(real, "identity");
+  ASSERT_FALSE(cache.store({"tok", 4'000'000'000LL}));
+  ASSERT_EQ(::chmod(cache.path().c_str(), 0644), 0);
+  EXPECT_FALSE(cache.load(1000));
+}
+
+TEST(TokenCache, DefaultDirectory) {
+  const char* xdg = std::getenv("XDG_CACHE_HOME");
+  const std::string saved_xdg = xdg ? xdg : "";
+  ::setenv("XDG_CACHE_HOME", "/var/cache/x", 1);
+  EXPECT_EQ(default_cache_directory(), "/var/cache/x/check_mail");
+  ::unsetenv("XDG_CACHE_HOME");
+  ::setenv("HOME", "/home/nagios", 1);
+  EXPECT_EQ(default_cache_directory(), "/home/nagios/.cache/check_mail");
+  ::unsetenv("HOME");
+  EXPECT_EQ(default_cache_directory(), "/tmp/check_mail-" + std::to_string(::geteuid()));
+  if (xdg) ::setenv("XDG_CACHE_HOME", saved_xdg.c_str(), 1);
+}
