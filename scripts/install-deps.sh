@@ -9,7 +9,7 @@ build_packages=(cmake ninja-build g++ pkg-config dpkg-dev libcurl4-openssl-dev n
 # The servers the tests run against (Postfix, Dovecot, the Python API simulator), the reference
 # plugins compared with (Centreon's, check_smtp), and the tools of the benchmark and fuzzing.
 test_packages=(python3 openssl curl swaks postfix dovecot-core dovecot-imapd dovecot-pop3d dovecot-lmtpd
-  centreon-plugins libjson-xs-perl libwww-perl liblwp-protocol-https-perl monitoring-plugins-basic hyperfine time clang libclang-rt-14-dev valgrind rpm rpmlint file man-db cpio)
+  centreon-plugins libjson-xs-perl libwww-perl liblwp-protocol-https-perl libxml-libxml-perl libmemcached-libmemcached-perl monitoring-plugins-basic hyperfine time clang libclang-rt-14-dev valgrind rpm rpmlint file man-db cpio)
 
 packages=("${build_packages[@]}")
 [[ "${1:-}" == "--build" ]] || packages+=("${test_packages[@]}")

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <set>
 
+#include "centreon_options.hpp"
 #include "check_mail/cli/mode_registry.hpp"
 #include "check_mail/util/strings.hpp"
 #include "check_mail/version.hpp"
@@ -103,7 +104,7 @@ Options parse(const std::vector<std::string>& args, const std::vector<OptionSpec
   return options;
 }
 
-output::RenderOptions render_options(const Options& options, const std::string& mode) {
+output::RenderOptions render_options(const Options& options, const std::string& mode, std::vector<std::string>& notes) {
   output::RenderOptions render;
   render.plugin_name = std::string(kCentreonPlugin);
   render.mode_name = mode;
@@ -133,6 +134,7 @@ output::RenderOptions render_options(const Options& options, const std::string& 
     if (!substitution) throw UsageError{"Invalid regular expression in --change-short-output: " + error.message};
     render.change_short_output.push_back(std::move(*substitution));
   }
+  read_centreon_render_options(options, render, notes);
   for (const std::string& change : options.all("change-exit")) {
     auto parts = util::split(change, '=');
     auto from = parts.size() == 2 ? output::parse_status(parts[0]) : std::nullopt;
@@ -145,7 +147,8 @@ output::RenderOptions render_options(const Options& options, const std::string& 
 double timeout_seconds(const Options& options, const modes::ModeDefinition& mode) {
   if (!options.given("timeout") || options.get("timeout").empty()) return mode.default_timeout;
   auto value = util::parse_number(options.get("timeout"));
-  if (!value || *value <= 0 || *value > 3600) throw UsageError{"Wrong --timeout value '" + options.get("timeout") + "' (seconds, up to 3600)."};
+  if (value && *value == 0) return mode.default_timeout;  // Centreon accepts 0; a check still needs an end
+  if (!value || *value < 0 || *value > 3600) throw UsageError{"Wrong --timeout value '" + options.get("timeout") + "' (seconds, up to 3600)."};
   return *value;
 }
 
@@ -167,9 +170,16 @@ Outcome run_mode(const modes::ModeDefinition& mode, const std::vector<std::strin
   try {
     std::vector<output::CounterGroup> groups = mode.counters();
     Options options = parse(args, command_line_option_specs(mode, groups, args));
-    render = render_options(options, std::string(mode.name));
+    std::vector<std::string> notes;
+    render = render_options(options, std::string(mode.name), notes);
     if (options.flag("help")) return usage_outcome(mode_help(mode));
+    if (options.flag("list-counters")) return list_counters(groups, render);
+    if (options.flag("disco-format") || options.flag("disco-show")) return discovery(options);
+    for (const std::string& note : notes) report.add_long(note, true);
+    for (const std::string& note : accepted_option_notes(options)) report.add_long(note);
     double timeout = timeout_seconds(options, mode);
+    if (auto global = util::parse_number(options.get("global-timeout")); global && *global >= 1)
+      timeout = std::min(timeout, std::floor(*global));  // Centreon's alarm() takes whole seconds
     if (arm_watchdog) arm_watchdog(timeout);
 
     if (mode.normalize) mode.normalize(options);
@@ -187,12 +197,21 @@ Outcome run_mode(const modes::ModeDefinition& mode, const std::vector<std::strin
       return options.get(name);
     };
     if (auto error = output::read_counter_settings(groups, getter, settings)) throw UsageError{*error};
+    read_centreon_counter_options(options, settings);
 
     modes::ModeRun run{options, report, groups, transport::Deadline::after_seconds(timeout),
                        render.verbose || render.debug, render.debug};
     mode.run(run);
     output::evaluate_counters(groups, settings, report);
     auto rendered = report.render(render);
+    if (!options.get("output-file").empty()) {
+      if (auto error = write_output_file(options.get("output-file"), rendered.text)) {
+        report.add(Status::Unknown, "cannot open file  '" + options.get("output-file") + "': " + *error);
+        rendered = report.render(render);
+      } else {
+        rendered.text.clear();
+      }
+    }
     return {rendered.text, rendered.exit_code};
   } catch (const UsageError& e) {
     return error_outcome(render, e.message);
@@ -206,16 +225,19 @@ Outcome run_mode(const modes::ModeDefinition& mode, const std::vector<std::strin
 
 }  // namespace
 
-Outcome run_check(const std::vector<std::string>& args, void (*arm_watchdog)(double)) {
+Outcome run_check(const std::vector<std::string>& command_line, void (*arm_watchdog)(double)) {
   output::RenderOptions render;  // plain text, UNKNOWN: errors before a mode is known
   try {
+    const std::vector<std::string> args = centreon_arguments(command_line);
     if (prescan_flag(args, {"--version", "-V"})) return usage_outcome(std::string(kProgramName) + " " + kVersion + "\n");
     std::string plugin = prescan(args, "plugin");
     if (!plugin.empty() && plugin != kCentreonPlugin)
       return error_outcome(render, "Unknown plugin '" + util::sanitize_line(plugin, 80) + "': check_mail replaces " +
                                        std::string(kCentreonPlugin) + " only.");
+    if (auto action = centreon_script_actions(args)) return *action;
     if (prescan_flag(args, {"--list-mode"})) return usage_outcome(list_modes());
     std::string mode_name = prescan(args, "mode");
+    if (mode_name.empty()) mode_name = dyn_mode_name(args);
     bool help = prescan_flag(args, {"--help", "-h"});
     if (mode_name.empty()) {
       if (help || args.empty()) return usage_outcome(global_help());
