@@ -106,19 +106,22 @@ std::vector<OptionSpec> centreon_output_option_specs() {
       spec("filter-perfdata-adv", "EXPRESSION",
            "Keep the perfdata for which this holds: %(label), %(value), %(unit), %(warning), %(critical), %(min), "
            "%(max), e.g. 'not (%(value) == 0 and %(max) eq \"\")'.", section),
-      spec("change-perfdata", "MATCH,[LABEL],[METHOD(ARGS)],[UNIT],[MIN],[MAX],[WARN],[CRIT]",
-           "Rewrite the perfdata matching MATCH (regex; LABEL may use $1). Methods: invert(), percent(), scale(), "
-           "math(expr[|1]), min(), max(), average(), sum().", section, true),
-      spec("extend-perfdata", "MATCH,[LABEL],[METHOD(ARGS)],...", "As --change-perfdata, adding new perfdata.",
+      spec("change-perfdata", "SPEC",
+           "Rewrite the perfdata: SPEC lists, separated by commas, match (a regex), then optional label (may use "
+           "$1), method(args), unit, min, max, warning, critical. Methods: invert(), percent(), scale(), math(expr[|1]), min(), "
+           "max(), average(), sum().", section, true),
+      spec("extend-perfdata", "SPEC", "As --change-perfdata, adding new perfdata.", section, true),
+      spec("extend-perfdata-group", "SPEC",
+           "Add perfdata aggregating others: SPEC lists, separated by commas, an optional match, the label, "
+           "min(regex), max(regex), average(regex) or sum(regex), then optional unit, min, max.",
            section, true),
-      spec("extend-perfdata-group", "[MATCH],LABEL,min|max|average|sum(REGEX),...",
-           "Add perfdata aggregating those whose label matches REGEX.", section, true),
-      spec("explode-perfdata-max", "[MATCH,LABEL]", "Add a '<label>_max' perfdata for each perfdata with a max.",
+      spec("explode-perfdata-max", "MATCH,LABEL", "Add a '<label>_max' perfdata for each perfdata with a max.",
            section, true),
-      spec("change-long-output", "PATTERN~REPLACEMENT~FLAGS", "Rewrite the long output (Perl substitution).", section,
+      spec("change-long-output", "SUBSTITUTION", "Rewrite the long output: pattern~replacement~flags.", section,
            true),
-      spec("change-output-adv", "EXPRESSION,[OUTPUT],[STATE]",
-           "When EXPRESSION holds (%{short_output}, %{exit_code}), print OUTPUT and/or exit with STATE.", section, true),
+      spec("change-output-adv", "SPEC",
+           "expression,[output],[state]: when the expression holds (%{short_output}, %{exit_code}), print output "
+           "and/or exit with state.", section, true),
       spec("filter-uom", "REGEX", "Blank the units that do not match.", section),
       spec("output-xml", "", "Print one XML document instead of the text output.", section),
       spec("output-openmetrics", "", "Print the perfdata as OpenMetrics samples.", section),

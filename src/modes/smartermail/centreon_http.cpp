@@ -37,12 +37,12 @@ std::vector<cli::OptionSpec> centreon_http_options() {
       spec("http-backend", "lwp|curl",
            "Centreon's HTTP backend: selects which of --ssl-opt/--ssl (lwp, the default) or --curl-opt apply "
            "(libcurl performs the requests either way).", section),
-      spec("ssl-opt", "'KEY => VALUE'",
-           "lwp backend TLS setting: SSL_verify_mode (SSL_VERIFY_NONE), SSL_ca_file, SSL_ca_path, SSL_cert_file, "
+      spec("ssl-opt", "SETTING",
+           "lwp backend TLS setting 'KEY => VALUE': SSL_verify_mode (SSL_VERIFY_NONE), SSL_ca_file, SSL_ca_path, SSL_cert_file, "
            "SSL_key_file, SSL_use_cert, SSL_version, SSL_cipher_list. Anything else is UNKNOWN.", section, true),
       spec("ssl", "VERSION", "lwp backend TLS versions, as SSL_version (TLSv1_2, SSLv23:!TLSv1, ...).", section),
-      spec("curl-opt", "'CURLOPT_X => VALUE'",
-           "curl backend TLS setting: CURLOPT_SSL_VERIFYPEER, CURLOPT_SSL_VERIFYHOST, CURLOPT_CAINFO, CURLOPT_CAPATH, "
+      spec("curl-opt", "SETTING",
+           "curl backend TLS setting 'CURLOPT_X => VALUE': CURLOPT_SSL_VERIFYPEER, CURLOPT_SSL_VERIFYHOST, CURLOPT_CAINFO, CURLOPT_CAPATH, "
            "CURLOPT_SSLCERT, CURLOPT_SSLKEY, CURLOPT_SSLCERTTYPE/KEYTYPE (PEM), CURLOPT_SSLVERSION, "
            "CURLOPT_SSL_CIPHER_LIST. Anything else is UNKNOWN.", section, true),
       spec("proxypac", "URL|FILE", "Refused with UNKNOWN: a PAC file is a script; give its proxy with --proxyurl.", section,

@@ -226,11 +226,11 @@ std::vector<cli::OptionSpec> pass_manager_options() {
       spec("pass-manager", "NAME",
            "Take option values from a password manager: environment, file or hashicorpvault (keepass, teampass "
            "and centreonvault are refused with UNKNOWN)."),
-      spec("environment-map-option", "OPTION=VARIABLE", "environment: set OPTION from this environment variable.", "", true),
+      spec("environment-map-option", "OPTION=VAR", "environment: set OPTION from this environment variable.", "", true),
       spec("secret-file", "FILE", "file: the JSON secret file."),
-      spec("secret-search-value", "NAME=JSONPATH",
+      spec("secret-search-value", "NAME=PATH",
            "file: a value of the secret file ($.a.b, $..name, [N], [?($_->{k} =~ /re/)]); %{option} expands.", "", true),
-      spec("secret-map-option", "OPTION=TEMPLATE", "file: set OPTION, %{NAME} being a value found.", "", true),
+      spec("secret-map-option", "OPTION=VALUE", "file: set OPTION, %{NAME} being a value found.", "", true),
       spec("vault-address", "HOST", "hashicorpvault: the Vault server."),
       spec("vault-port", "PORT", "hashicorpvault: its port.", "8200"),
       spec("vault-protocol", "http|https", "hashicorpvault: its protocol.", "http"),
@@ -239,7 +239,7 @@ std::vector<cli::OptionSpec> pass_manager_options() {
       spec("auth-path", "PATH", "hashicorpvault: the auth engine's mount path (default: the method)."),
       spec("auth-settings", "KEY=VALUE", "hashicorpvault: login settings (username=..., password=...).", "", true),
       spec("secret-path", "PATH", "hashicorpvault: a secret to read (KV v1 'kv/x', KV v2 'kv/data/x').", "", true),
-      spec("map-option", "OPTION=TEMPLATE", "hashicorpvault: set OPTION from %{key_PATH} or %{value_PATH}.", "", true),
+      spec("map-option", "OPTION=VALUE", "hashicorpvault: set OPTION from %{key_PATH} or %{value_PATH}.", "", true),
   };
 }
 
