@@ -157,8 +157,6 @@ std::vector<OptionSpec> centreon_script_option_specs() {
       compat("runas", "USER", "Centreon re-runs itself as USER; check_mail runs only as that user (see the docs).",
            section),
       compat("no-sanity-options", "", "Accepted: without effect.", section),
-      compat("modes-exec", "MODES", "--mode=multi: the modes to run, separated by commas.", section),
-      compat("option-mode", "MODE,--OPTION=VALUE", "--mode=multi: an option for one of the modes.", section, true),
   };
 }
 

@@ -12,7 +12,13 @@ namespace {
 const std::array<const ModeDefinition*, 3> kModes = {&kSpoolsMode, &kServicesMode, &kLicensesMode};
 
 std::vector<cli::OptionSpec> options() {
-  std::vector<cli::OptionSpec> specs;
+  const std::string section = "Mode options";
+  std::vector<cli::OptionSpec> specs = {
+      {"modes-exec", "MODES", "The modes to run, separated by commas: spools, services, licenses (required).", "", {},
+       "", false, false, section},
+      {"option-mode", "MODE,--NAME=VALUE", "An option for one of the modes only (e.g. spools,--filter-spool=^wait).",
+       "", {}, "", true, false, section},
+  };
   // Every option of the modes it runs (each mode's api options are the same declarations).
   for (const ModeDefinition* mode : kModes)
     for (cli::OptionSpec& spec : mode->options()) {
