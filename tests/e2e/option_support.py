@@ -45,6 +45,7 @@ class Fixtures:
     def __exit__(self, *exc):
         self.vault.terminate()
         self.vault.wait(timeout=10)
+        self.vault.stdout.close()
         self.dir.cleanup()
 
 
