@@ -10,7 +10,8 @@ build_packages=(cmake ninja-build g++ pkg-config dpkg-dev libcurl4-openssl-dev n
 # engines that run the shipped definitions (Nagios 4, Icinga 2), the reference plugins compared
 # with (Centreon's, check_smtp), and the tools of the benchmark, fuzzing and packaging.
 test_packages=(python3 openssl curl swaks postfix dovecot-core dovecot-imapd dovecot-pop3d dovecot-lmtpd
-  centreon-plugins libjson-xs-perl libwww-perl liblwp-protocol-https-perl monitoring-plugins-basic
+  centreon-plugins libjson-xs-perl libwww-perl liblwp-protocol-https-perl libxml-libxml-perl
+  libmemcached-libmemcached-perl monitoring-plugins-basic
   nagios4-core icinga2-bin hyperfine time clang libclang-rt-14-dev valgrind rpm rpmlint debugedit lintian
   strace file man-db cpio)
 

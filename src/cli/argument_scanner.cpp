@@ -26,10 +26,7 @@ class Scanner {
       const std::string& arg = args[i];
       const std::string* next = i + 1 < args.size() ? &args[i + 1] : nullptr;
       bool took_next = false;
-      if (arg == "--") {
-        if (i + 1 < args.size() && unknown_ == UnknownOptions::refuse) stray_word();
-        break;
-      }
+      if (arg == "--") break;  // the end of the options: what follows is ignored, as Centreon's parser does
       if (arg.rfind("--", 0) == 0)
         took_next = long_option(arg, next);
       else if (arg.size() >= 2 && arg[0] == '-')

@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "check_mail/cli/argument_scanner.hpp"
+#include "centreon_options.hpp"
 #include "check_mail/cli/mode_registry.hpp"
 #include "check_mail/util/strings.hpp"
 #include "check_mail/version.hpp"
@@ -27,7 +28,7 @@ Options first_pass(const std::vector<std::string>& args) {
   return scan_arguments(args, specs, UnknownOptions::skip);
 }
 
-output::RenderOptions render_options(const Options& options, const std::string& mode) {
+output::RenderOptions render_options(const Options& options, const std::string& mode, std::vector<std::string>& notes) {
   output::RenderOptions render;
   render.plugin_name = std::string(kCentreonPlugin);
   render.mode_name = mode;
@@ -58,6 +59,7 @@ output::RenderOptions render_options(const Options& options, const std::string& 
     if (!substitution) throw UsageError{"Invalid regular expression in --change-short-output: " + error.message};
     render.change_short_output.push_back(std::move(*substitution));
   }
+  read_centreon_render_options(options, render, notes);
   for (const std::string& change : options.all("change-exit")) {
     auto parts = util::split(change, '=');
     auto from = parts.size() == 2 ? output::parse_status(parts[0]) : std::nullopt;
@@ -70,7 +72,8 @@ output::RenderOptions render_options(const Options& options, const std::string& 
 double timeout_seconds(const Options& options, const modes::ModeDefinition& mode) {
   if (!options.given("timeout") || options.get("timeout").empty()) return mode.default_timeout;
   auto value = util::parse_number(options.get("timeout"));
-  if (!value || *value <= 0 || *value > 3600) throw UsageError{"Wrong --timeout value '" + options.get("timeout") + "' (seconds, up to 3600)."};
+  if (value && *value == 0) return mode.default_timeout;  // Centreon accepts 0; a check still needs an end
+  if (!value || *value < 0 || *value > 3600) throw UsageError{"Wrong --timeout value '" + options.get("timeout") + "' (seconds, up to 3600)."};
   return *value;
 }
 
@@ -91,9 +94,16 @@ Outcome run_mode(const modes::ModeDefinition& mode, const std::vector<std::strin
   try {
     std::vector<output::CounterGroup> groups = mode.counters();
     Options options = scan_arguments(args, command_line_option_specs(mode, groups, args));
-    render = render_options(options, std::string(mode.name));
+    std::vector<std::string> notes;
+    render = render_options(options, std::string(mode.name), notes);
     if (options.flag("help")) return usage_outcome(mode_help(mode));
+    if (options.flag("list-counters")) return list_counters(groups, render);
+    if (options.flag("disco-format") || options.flag("disco-show")) return discovery(options);
+    for (const std::string& note : notes) report.add_long(note, true);
+    for (const std::string& note : accepted_option_notes(options)) report.add_long(note);
     double timeout = timeout_seconds(options, mode);
+    if (auto global = util::parse_number(options.get("global-timeout")); global && *global >= 1)
+      timeout = std::min(timeout, std::floor(*global));  // Centreon's alarm() takes whole seconds
     if (on_started) on_started(timeout, render);
 
     if (mode.normalize) mode.normalize(options);
@@ -111,12 +121,21 @@ Outcome run_mode(const modes::ModeDefinition& mode, const std::vector<std::strin
       return options.get(name);
     };
     if (auto error = output::read_counter_settings(groups, getter, settings)) throw UsageError{*error};
+    read_centreon_counter_options(options, settings);
 
     modes::ModeRun run{options, report, groups, transport::Deadline::after_seconds(timeout),
                        render.verbose || render.debug, render.debug};
     mode.run(run);
     output::evaluate_counters(groups, settings, report);
     auto rendered = report.render(render);
+    if (!options.get("output-file").empty()) {
+      if (auto error = write_output_file(options.get("output-file"), rendered.text)) {
+        report.add(Status::Unknown, "cannot open file  '" + options.get("output-file") + "': " + *error);
+        rendered = report.render(render);
+      } else {
+        rendered.text.clear();
+      }
+    }
     return {rendered.text, rendered.exit_code};
   } catch (const UsageError& e) {
     return error_outcome(render, e.message);
@@ -134,17 +153,24 @@ std::string interrupt_text(const output::RenderOptions& render, const std::strin
   return output::Report().render_error(render, message, Status::Unknown).text;
 }
 
-Outcome run_check(const std::vector<std::string>& args, StartedHook on_started) {
+Outcome run_check(const std::vector<std::string>& command_line, StartedHook on_started) {
   output::RenderOptions render;  // plain text, UNKNOWN: errors before a mode is known
   try {
-    const Options first = first_pass(args);
+    Options first = first_pass(command_line);
+    std::vector<std::string> args = command_line;
+    if (first.given("convert-args")) {  // rewrites the words: read them again
+      args = centreon_arguments(command_line, first);
+      first = first_pass(args);
+    }
     if (first.flag("version")) return usage_outcome(std::string(kProgramName) + " " + kVersion + "\n");
     std::string plugin = first.get("plugin");
     if (!plugin.empty() && plugin != kCentreonPlugin)
       return error_outcome(render, "Unknown plugin '" + util::sanitize_line(plugin, 80) + "': check_mail replaces " +
                                        std::string(kCentreonPlugin) + " only.");
+    if (auto action = centreon_script_actions(first)) return *action;
     if (first.flag("list-mode")) return usage_outcome(list_modes());
     std::string mode_name = first.get("mode");
+    if (mode_name.empty()) mode_name = dyn_mode_name(first);
     bool help = first.flag("help");
     if (mode_name.empty()) {
       if (help || args.empty()) return usage_outcome(global_help());

@@ -11,7 +11,7 @@
 namespace check_mail::cli {
 namespace {
 // Pointers, not copies: the definitions are constant data in their own files.
-const std::array<const modes::ModeDefinition*, 7> kModes = {
+const std::array<const modes::ModeDefinition*, 8> kModes = {
     &modes::smartermail::kLicensesMode,
     &modes::smartermail::kServicesMode,
     &modes::smartermail::kSpoolsMode,
@@ -19,6 +19,7 @@ const std::array<const modes::ModeDefinition*, 7> kModes = {
     &modes::imap::kImapMode,
     &modes::pop3::kPop3Mode,
     &modes::roundtrip::kRoundtripMode,
+    &modes::smartermail::kMultiMode,
 };
 }  // namespace
 

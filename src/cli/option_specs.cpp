@@ -1,11 +1,13 @@
 // The options every mode shares, and the threshold options derived from a mode's counters.
 #include "check_mail/cli/command_line.hpp"
 
+#include "centreon_options.hpp"
+
 namespace check_mail::cli {
 
 std::vector<OptionSpec> global_option_specs() {
   const std::string section = "General options";
-  return {
+  std::vector<OptionSpec> specs = {
       {"mode", "MODE", "The check to run (see --list-mode).", "", {}, "", false, false, section},
       {"plugin", "NAME",
        "Accepted so Centreon command lines work unchanged: apps::smartermail::restapi::plugin.", "", {}, "", false, false, section},
@@ -16,13 +18,15 @@ std::vector<OptionSpec> global_option_specs() {
       {"verbose", "", "Long output: one line per instance, the protocol dialogue with timings. Given three times (-vvv), also --debug.", "", {}, "v", false, false, section},
       {"debug", "", "Even more long output (requests and decisions; secrets are never shown).", "", {}, "", false, false, section},
   };
+  for (OptionSpec& spec : centreon_script_option_specs()) specs.push_back(std::move(spec));
+  return specs;
 }
 
 namespace {
 
 std::vector<OptionSpec> output_option_specs() {
   const std::string section = "Output options";
-  return {
+  std::vector<OptionSpec> specs = {
       {"filter-perfdata", "REGEX", "Only keep the perfdata whose label matches.", "", {}, "", false, false, section},
       {"filter-counters", "REGEX", "Only evaluate the counters whose label matches (e.g. 'spool-messages').", "", {}, "", false, false, section},
       {"change-short-output", "PATTERN~REPLACEMENT~FLAGS", "Rewrite the status line (Perl regex substitution; flags g, i).", "", {}, "", true, false, section},
@@ -34,6 +38,8 @@ std::vector<OptionSpec> output_option_specs() {
       {"output-ignore-label", "", "Leave out the 'OK: ' / 'CRITICAL: ' labels.", "", {}, "", false, false, section},
       {"float-precision", "DIGITS", "Digits used when comparing decimal values with thresholds.", "8", {}, "", false, false, section},
   };
+  for (OptionSpec& spec : centreon_output_option_specs()) specs.push_back(std::move(spec));
+  return specs;
 }
 
 std::string status_help(const std::string& level, const output::Counter& counter) {

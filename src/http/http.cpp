@@ -162,6 +162,27 @@ std::string lower_first(std::string text) {
   return text;
 }
 
+long curl_tls_version(std::optional<TlsVersion> min, std::optional<TlsVersion> max) {
+  long value = CURL_SSLVERSION_TLSv1;  // TLS, any version libcurl allows
+  if (min) {
+    switch (*min) {
+      case TlsVersion::tls1_0: value = CURL_SSLVERSION_TLSv1_0; break;
+      case TlsVersion::tls1_1: value = CURL_SSLVERSION_TLSv1_1; break;
+      case TlsVersion::tls1_2: value = CURL_SSLVERSION_TLSv1_2; break;
+      case TlsVersion::tls1_3: value = CURL_SSLVERSION_TLSv1_3; break;
+    }
+  }
+  if (max) {
+    switch (*max) {
+      case TlsVersion::tls1_0: value |= CURL_SSLVERSION_MAX_TLSv1_0; break;
+      case TlsVersion::tls1_1: value |= CURL_SSLVERSION_MAX_TLSv1_1; break;
+      case TlsVersion::tls1_2: value |= CURL_SSLVERSION_MAX_TLSv1_2; break;
+      case TlsVersion::tls1_3: value |= CURL_SSLVERSION_MAX_TLSv1_3; break;
+    }
+  }
+  return value;
+}
+
 std::string budget_text(const Deadline& deadline) {
   double seconds = std::chrono::duration<double>(deadline.end() - deadline.start()).count();
   return util::format_number(std::round(seconds * 1000) / 1000) + "s";
@@ -246,7 +267,12 @@ HttpResponse HttpClient::perform_unredacted(const HttpRequest& request, const De
   api.easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
   api.easy_setopt(h, CURLOPT_HEADERDATA, &transfer);
   api.easy_setopt(h, CURLOPT_SSL_VERIFYPEER, options_.insecure ? 0L : 1L);
-  api.easy_setopt(h, CURLOPT_SSL_VERIFYHOST, options_.insecure ? 0L : 2L);
+  api.easy_setopt(h, CURLOPT_SSL_VERIFYHOST, options_.insecure || !options_.verify_host ? 0L : 2L);
+  if (!options_.client_cert.empty()) api.easy_setopt(h, CURLOPT_SSLCERT, options_.client_cert.c_str());
+  if (!options_.client_key.empty()) api.easy_setopt(h, CURLOPT_SSLKEY, options_.client_key.c_str());
+  if (!options_.ciphers.empty()) api.easy_setopt(h, CURLOPT_SSL_CIPHER_LIST, options_.ciphers.c_str());
+  if (options_.tls_min || options_.tls_max)
+    api.easy_setopt(h, CURLOPT_SSLVERSION, curl_tls_version(options_.tls_min, options_.tls_max));
   if (!options_.cafile.empty()) api.easy_setopt(h, CURLOPT_CAINFO, options_.cafile.c_str());
   if (!options_.capath.empty()) api.easy_setopt(h, CURLOPT_CAPATH, options_.capath.c_str());
   if (!options_.insecure && options_.cafile.empty() && options_.capath.empty() &&

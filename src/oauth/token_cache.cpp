@@ -11,7 +11,7 @@
 #include <cstring>
 
 #include "check_mail/util/files.hpp"
-#include "check_mail/util/sealed.hpp"
+#include "check_mail/util/digest.hpp"
 
 namespace check_mail::oauth {
 namespace {
@@ -65,7 +65,7 @@ std::string default_cache_directory() {
 
 TokenCache::TokenCache(std::string directory, const std::string& identity)
     : directory_(std::move(directory)),
-      path_(directory_ + "/oauth_" + util::hash_hex(identity).substr(0, 32) + ".json") {}
+      path_(directory_ + "/oauth_" + util::sha256_hex(identity).substr(0, 32) + ".json") {}
 
 std::optional<std::string> TokenCache::private_directory_problem(bool create) const {
   struct stat st {};

@@ -5,7 +5,7 @@
 
 #include "check_mail/oauth/client_assertion.hpp"
 #include "check_mail/oauth/token_cache.hpp"
-#include "check_mail/util/sealed.hpp"
+#include "check_mail/util/digest.hpp"
 #include "check_mail/util/strings.hpp"
 
 namespace check_mail::oauth {
@@ -48,7 +48,7 @@ std::string TokenProvider::cache_identity() const {
   // must not keep using a token obtained with the old one.
   const std::string credentials = g.client_secret + '\n' + g.refresh_token + '\n' + settings_.client_certificate_file;
   return "oauth\n" + std::to_string(static_cast<int>(g.type)) + '\n' + g.token_url + '\n' + g.client_id + '\n' + g.scope +
-         '\n' + util::hash_hex(credentials);
+         '\n' + util::sha256_hex(credentials);
 }
 
 ObtainedToken TokenProvider::obtain(const transport::Deadline& deadline) {

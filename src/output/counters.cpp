@@ -129,7 +129,9 @@ InstanceResult run_instance(const CounterGroup& group, const CounterSettings& se
       if (counter.display_ok) append(result.long_msg, outcome.message);
       continue;
     }
-    if (counter.display_ok || outcome.status != Status::Ok) append(result.long_msg, outcome.message);
+    bool shown = counter.display_ok ||
+                 (settings.display_ok_counters && settings.display_ok_counters->search(counter.label));
+    if (shown || outcome.status != Status::Ok) append(result.long_msg, outcome.message);
     result.status = worst(result.status, outcome.status);
     if (outcome.status != Status::Ok) append(result.short_msg, outcome.message);
     add_perfdata(counter, thresholds, values, instance, report);
@@ -181,6 +183,7 @@ std::optional<std::string> read_counter_settings(const std::vector<CounterGroup>
 
 void evaluate_counters(const std::vector<CounterGroup>& groups, const CounterSettings& settings, Report& report) {
   for (const CounterGroup& group : groups) {
+    if (settings.filter_counters_block && settings.filter_counters_block->search(group.name)) continue;
     if (group.kind == CounterGroup::Kind::Global) {
       InstanceResult r = run_instance(group, settings, group.global, nullptr, report);
       std::string prefix = group.prefix ? group.prefix("", group.global) : "";

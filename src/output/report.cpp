@@ -4,7 +4,11 @@
 
 #include <nlohmann/json.hpp>
 
+#include <chrono>
+
+#include "report_formats.hpp"
 #include "check_mail/util/secrets.hpp"
+
 #include "check_mail/util/strings.hpp"
 
 namespace check_mail::output {
@@ -13,7 +17,8 @@ namespace {
 // Order in which non-OK groups appear in the status line.
 constexpr Status kDisplayOrder[] = {Status::Critical, Status::Warning, Status::Unknown};
 
-int exit_code(const RenderOptions& options, Status status) {
+int exit_code(const RenderOptions& options, Status status, std::optional<Status> override_status = std::nullopt) {
+  if (override_status) status = *override_status;
   auto it = options.change_exit.find(status);
   return static_cast<int>(it == options.change_exit.end() ? status : it->second);
 }
@@ -91,10 +96,18 @@ void Report::limit_long_output(std::size_t max_bytes) {
 bool Report::has_messages() const { return !messages_.empty(); }
 
 std::vector<Perfdata> Report::visible_perfdata(const RenderOptions& options) const {
+  std::vector<Perfdata> all = perfdata_;
+  options.rewrite.apply(all);
   std::vector<Perfdata> out;
-  for (const Perfdata& perf : perfdata_) {
+  for (const Perfdata& perf : all) {
     if (options.filter_perfdata && !options.filter_perfdata->search(perf.label)) continue;
+    if (options.filter_perfdata_adv &&
+        !options.filter_perfdata_adv->evaluate({{"label", perf.label}, {"value", perf.value}, {"unit", perf.unit},
+                                                {"warning", perf.warning}, {"critical", perf.critical},
+                                                {"min", perf.min}, {"max", perf.max}}))
+      continue;
     Perfdata shown = perf;
+    if (options.filter_uom && !options.filter_uom->search(shown.unit)) shown.unit.clear();
     shown.warning = apply_range_option(shown.warning, options.range_perfdata);
     shown.critical = apply_range_option(shown.critical, options.range_perfdata);
     out.push_back(std::move(shown));
@@ -102,7 +115,22 @@ std::vector<Perfdata> Report::visible_perfdata(const RenderOptions& options) con
   return out;
 }
 
-std::string Report::status_line(const RenderOptions& options, Status status) const {
+std::vector<std::string> Report::long_output(const RenderOptions& options) const {
+  std::vector<std::string> lines;
+  for (const auto& [line, debug_only] : long_lines_)
+    if (!debug_only || options.debug) lines.push_back(line);
+  if (options.change_long_output.empty()) return lines;
+  std::string text = util::join(lines, "\n");
+  for (const auto& change : options.change_long_output)
+    if (auto changed = change.pattern.substitute(text, change.replacement, change.global)) text = *changed;
+  lines.clear();
+  for (std::string& line : util::split(text, '\n'))
+    if (!line.empty()) lines.push_back(std::move(line));  // Perl's split drops trailing empty fields
+  return lines;
+}
+
+std::string Report::status_line(const RenderOptions& options, Status status,
+                                std::optional<Status>* exit_override) const {
   auto group = [&](Status s) {
     std::string text = options.ignore_label ? "" : std::string(status_label(s)) + ": ";
     auto it = messages_.find(s);
@@ -117,28 +145,44 @@ std::string Report::status_line(const RenderOptions& options, Status status) con
   if (line.empty()) line = group(status);
   for (const auto& change : options.change_short_output)
     if (auto changed = change.pattern.substitute(line, change.replacement, change.global)) line = *changed;
-  return util::trim_right(line);
+  for (const auto& change : options.change_output_adv) {
+    Variables values{{"short_output", line}, {"exit_code", std::to_string(static_cast<int>(status))}};
+    if (!change.condition.evaluate(values)) continue;
+    if (!change.short_output.empty()) line = change.short_output;
+    if (change.exit && exit_override) *exit_override = change.exit;
+  }
+  return line;
 }
 
 Report::Rendered Report::render_as(const RenderOptions& options, Status status, bool with_perfdata,
                                    bool force_long) const {
-  bool long_output = options.verbose || options.debug || force_long;
+  bool long_output_shown = options.verbose || options.debug || force_long;
   std::vector<Perfdata> perfdata;
   if (with_perfdata && !options.ignore_perfdata) perfdata = visible_perfdata(options);
+  std::vector<std::string> long_lines = long_output_shown ? long_output(options) : std::vector<std::string>{};
 
-  if (options.json) {
-    nlohmann::ordered_json outputs = nlohmann::ordered_json::array();
+  if (options.json || options.xml) {
+    std::vector<OutputEntry> entries;
     for (Status s : {Status::Critical, Status::Warning, Status::Unknown, Status::Ok}) {
       auto it = messages_.find(s);
       if (it == messages_.end()) continue;
       for (const std::string& message : it->second) {
         std::string label = options.ignore_label ? "" : std::string(status_label(s)) + ": ";
-        outputs.push_back({{"type", 1}, {"msg", label + message}, {"exit", status_label(s)}});
+        entries.push_back({1, std::string(status_label(s)), label + message});
       }
     }
-    if (long_output)
-      for (const auto& [line, debug_only] : long_lines_)
-        if (!debug_only || options.debug) outputs.push_back({{"type", 2}, {"msg", line}});
+    for (const std::string& line : long_lines) entries.push_back({2, "", line});
+    // Centreon writes an error's state in lower case here ("unknown"); consumers of its output
+    // may rely on that, so errors keep it.
+    std::string exit_name(status_label(status));
+    if (!with_perfdata) exit_name = util::to_lower(exit_name);
+    if (!options.json)
+      return {render_xml(options.plugin_name, options.mode_name, exit_name, entries, perfdata), exit_code(options, status)};
+    nlohmann::ordered_json outputs = nlohmann::ordered_json::array();
+    for (const OutputEntry& entry : entries) {
+      if (entry.type == 1) outputs.push_back({{"type", 1}, {"msg", entry.msg}, {"exit", entry.exit}});
+      else outputs.push_back({{"type", 2}, {"msg", entry.msg}});
+    }
     nlohmann::ordered_json perfs = nlohmann::ordered_json::array();
     for (const Perfdata& p : perfdata) {
       // Centreon doubles quotes in the label itself, so its JSON shows them doubled too.
@@ -148,10 +192,6 @@ Report::Rendered Report::render_as(const RenderOptions& options, Status status, 
       if (!p.instance.empty()) perf["instances"] = p.instance;
       perfs.push_back(std::move(perf));
     }
-    // Centreon writes an error's state in lower case here ("unknown"); consumers of its JSON
-    // may rely on that, so errors keep it.
-    std::string exit_name(status_label(status));
-    if (!with_perfdata) exit_name = util::to_lower(exit_name);
     nlohmann::ordered_json document = {
         {"plugin",
          {{"name", options.plugin_name}, {"mode", options.mode_name}, {"exit", exit_name},
@@ -160,16 +200,33 @@ Report::Rendered Report::render_as(const RenderOptions& options, Status status, 
             exit_code(options, status)};
   }
 
-  std::string text = status_line(options, status);
+  if (options.openmetrics) {
+    // The check's own state as one more sample, as Centreon adds it.
+    std::vector<Perfdata> samples = perfdata;
+    if (with_perfdata) {
+      Perfdata state;
+      state.label = "plugin.mode.status";
+      state.value = std::to_string(static_cast<int>(status));
+      std::vector<Perfdata> extra{state};
+      options.rewrite.apply(extra);
+      samples.insert(samples.end(), extra.begin(), extra.end());
+    }
+    auto now = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch());
+    return {render_openmetrics(options.plugin_name, options.mode_name, samples, now.count()), exit_code(options, status)};
+  }
+
+  std::optional<Status> exit_override;
+  std::string line = status_line(options, status, &exit_override);
+  std::string text;
   if (!perfdata.empty()) {
-    text += " |";
+    text = line + "|";
     for (const Perfdata& p : perfdata) text += " " + p.render();
+  } else {
+    text = util::trim_right(line);
   }
   text += "\n";
-  if (long_output)
-    for (const auto& [line, debug_only] : long_lines_)
-      if (!debug_only || options.debug) text += line + "\n";
-  return {text, exit_code(options, status)};
+  for (const std::string& long_line : long_lines) text += long_line + "\n";
+  return {text, exit_code(options, status, exit_override)};
 }
 
 Report::Rendered Report::render(const RenderOptions& options) const {

@@ -23,6 +23,9 @@ sys.path.insert(0, os.path.join(REPO, "tests", "servers"))
 from simctl import PASSWORD, USERNAME, Simulator  # noqa: E402  (re-exported)
 
 GOLDEN_DIR = os.path.join(HERE, "golden", "centreon")
+# Upstream's current centreon_plugins.pl (github.com/centreon/centreon-plugins), captured with
+# capture_centreon_golden.py --upstream: Centreon users run its monthly packages.
+UPSTREAM_GOLDEN_DIR = os.path.join(HERE, "golden", "centreon-upstream")
 CENTREON = "/usr/lib/nagios/plugins/centreon_plugins.pl"
 PLUGIN = "apps::smartermail::restapi::plugin"
 NO_SUCH_HOST = "nonexistent.invalid"
@@ -178,19 +181,19 @@ class Golden:
         return line.replace(b"{port}", str(port).encode()) if port is not None else line
 
 
-def golden_path(name):
-    return os.path.join(GOLDEN_DIR, name + ".txt")
+def golden_path(name, directory=None):
+    return os.path.join(directory or GOLDEN_DIR, name + ".txt")
 
 
-def write_golden(g):
+def write_golden(g, directory=None):
     head = (f"case: {g.case}\ncommand: {g.command}\nexit: {g.exit}\n"
             f"stdout-bytes: {len(g.stdout)}\nstderr-bytes: {len(g.stderr)}\n=== stdout ===\n").encode()
-    with open(golden_path(g.case), "wb") as f:
+    with open(golden_path(g.case, directory), "wb") as f:
         f.write(head + g.stdout + b"\n=== stderr ===\n" + g.stderr)
 
 
-def read_golden(name):
-    with open(golden_path(name), "rb") as f:
+def read_golden(name, directory=None):
+    with open(golden_path(name, directory), "rb") as f:
         data = f.read()
     head, _, rest = data.partition(b"=== stdout ===\n")
     fields = dict(line.split(": ", 1) for line in head.decode().splitlines())

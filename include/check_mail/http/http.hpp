@@ -5,18 +5,26 @@
 // host or to plain HTTP must not be able to answer for the server checked). Host names are
 // resolved within the deadline before libcurl runs, whose own resolver thread could outlive it.
 #include <functional>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
 
 #include "check_mail/net/deadline.hpp"
+#include "check_mail/tls/tls.hpp"
 
 namespace check_mail::transport {
 
 struct HttpOptions {
   bool insecure = false;     // skip certificate and host name verification
+  bool verify_host = true;   // false: the chain is verified, the host name is not
   std::string cafile;        // CA bundle instead of the system store
   std::string capath;
+  std::string client_cert;   // PEM client certificate (and key, unless client_key)
+  std::string client_key;
+  std::string ciphers;       // OpenSSL cipher list (TLS 1.2 and older)
+  std::optional<TlsVersion> tls_min;  // unset: libcurl's defaults
+  std::optional<TlsVersion> tls_max;
   std::string proxy;         // --proxyurl
   std::string peer_address;  // connect here, keep the URL's host for TLS and Host (--http-peer-addr)
   std::size_t max_body = 16u << 20;

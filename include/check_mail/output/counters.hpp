@@ -81,6 +81,8 @@ struct CounterThresholds {
 struct CounterSettings {
   std::map<std::string, CounterThresholds> thresholds;  // by counter label
   std::optional<Regex> filter_counters;
+  std::optional<Regex> filter_counters_block;  // groups whose name matches are not evaluated
+  std::optional<Regex> display_ok_counters;    // counters shown even when display_ok is false
   int float_precision = 8;
 };
 

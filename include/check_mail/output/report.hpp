@@ -8,7 +8,9 @@
 #include <string_view>
 #include <vector>
 
+#include "check_mail/output/expression.hpp"
 #include "check_mail/output/perfdata.hpp"
+#include "check_mail/output/perfdata_rewrite.hpp"
 #include "check_mail/output/regex.hpp"
 #include "check_mail/output/status.hpp"
 
@@ -19,16 +21,32 @@ struct RenderOptions {
   bool verbose = false;
   bool debug = false;
   bool json = false;
+  bool xml = false;          // --output-xml (JSON wins when both are given, as in Centreon)
+  bool openmetrics = false;  // --output-openmetrics
   bool ignore_perfdata = false;
   bool ignore_label = false;
   int range_perfdata = 0;  // 0: as is; 1: drop a "0:" start; 2: no thresholds
   std::optional<Regex> filter_perfdata;
+  // --filter-perfdata-adv: keep a perfdata when this holds (variables label, value, unit,
+  // warning, critical, min, max).
+  std::optional<Expression> filter_perfdata_adv;
+  std::optional<Regex> filter_uom;  // units not matching are blanked
+  PerfdataRewrite rewrite;          // --change-perfdata, --extend-perfdata(-group), --explode-perfdata-max
   struct Substitution {
     Regex pattern;
     std::string replacement;
     bool global = false;
   };
   std::vector<Substitution> change_short_output;
+  std::vector<Substitution> change_long_output;
+  // --change-output-adv: when condition holds (variables short_output, exit_code), the status
+  // line becomes short_output (if not empty) and the exit state exit (if set).
+  struct OutputChange {
+    Expression condition;
+    std::string short_output;
+    std::optional<Status> exit;
+  };
+  std::vector<OutputChange> change_output_adv;
   std::map<Status, Status> change_exit;
   Status opt_exit = Status::Unknown;  // state of errors (bad option, failed request, ...)
   std::string plugin_name;
@@ -73,7 +91,10 @@ public:
 
 private:
   Rendered render_as(const RenderOptions& options, Status status, bool with_perfdata, bool force_long) const;
-  std::string status_line(const RenderOptions& options, Status status) const;
+  // The status line as Centreon prints it before the perfdata (trailing space kept), after
+  // --change-short-output and --change-output-adv; *exit_override set by the latter.
+  std::string status_line(const RenderOptions& options, Status status, std::optional<Status>* exit_override) const;
+  std::vector<std::string> long_output(const RenderOptions& options) const;
   std::vector<Perfdata> visible_perfdata(const RenderOptions& options) const;
 
   Status status_ = Status::Ok;

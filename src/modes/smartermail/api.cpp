@@ -9,6 +9,8 @@
 
 #include "check_mail/http/http.hpp"
 #include "check_mail/modes/smartermail/token_cache.hpp"
+#include "check_mail/modes/smartermail/centreon_http.hpp"
+#include "check_mail/modes/smartermail/pass_manager.hpp"
 #include "check_mail/util/secrets.hpp"
 #include "check_mail/util/strings.hpp"
 
@@ -16,11 +18,13 @@ namespace check_mail::modes::smartermail {
 
 using nlohmann::json;
 
-std::vector<cli::OptionSpec> api_options() {
+namespace {
+
+std::vector<cli::OptionSpec> connection_options() {
   const std::string section = "SmarterMail API options";
   return {
       {"hostname", "HOST", "API host name or address (required).", "", {}, "H", false, false, section},
-      {"port", "PORT", "API port (443 by default, also with --proto=http, as the original).", "443", {}, "", false, false, section},
+      {"port", "PORT", "API port (443 by default, also with --proto=http, as the original; empty: the scheme's port).", "443", {}, "", false, false, section},
       {"proto", "PROTO", "http or https.", "https", {}, "", false, false, section},
       {"url-path", "PATH", "API URL path.", "/api/v1", {}, "", false, false, section},
       {"api-username", "USER", "API user name (required).", "", {}, "", false, false, section},
@@ -37,8 +41,16 @@ std::vector<cli::OptionSpec> api_options() {
        "created with mode 0700).",
        "", {}, "", false, false, section},
       {"statefile-suffix", "SUFFIX", "Suffix added to the token cache file name.", "", {}, "", false, false, section},
-      {"http-backend", "NAME", "Accepted for compatibility and ignored (libcurl is always used).", "", {}, "", false, true, section},
   };
+}
+
+}  // namespace
+
+std::vector<cli::OptionSpec> api_options() {
+  std::vector<cli::OptionSpec> specs = connection_options();
+  for (auto* part : {&centreon_http_options, &centreon_cache_options, &pass_manager_options})
+    for (cli::OptionSpec& spec : part()) specs.push_back(std::move(spec));
+  return specs;
 }
 
 namespace {
@@ -128,14 +140,16 @@ bool valid_utf8(const std::string& text) {
 
 struct Api::Impl {
   ModeRun& run;
+  cli::Options resolved;  // the command line's options, with the password manager's values
   std::string hostname, proto, url_path, username, password;
   std::optional<TokenCache> cache;
   long port = 443;
   transport::HttpClient client{{}};
   std::string token;
 
-  explicit Impl(ModeRun& r) : run(r) {
-    const cli::Options& o = run.options;
+  explicit Impl(ModeRun& r) : run(r), resolved(r.options) {
+    apply_pass_manager(resolved, run);
+    const cli::Options& o = resolved;
     hostname = o.get("hostname");
     if (hostname.empty()) throw CheckError("Need to specify hostname option.");
     username = o.get("api-username");
@@ -154,9 +168,7 @@ struct Api::Impl {
 
     proto = util::to_lower(o.get("proto"));
     if (proto != "http" && proto != "https") throw CheckError("Unknown value '" + o.get("proto") + "' for --proto (http or https).");
-    auto parsed_port = util::parse_integer(o.get("port"), 1, 65535);
-    if (!parsed_port) throw CheckError("Wrong --port value '" + o.get("port") + "' (1-65535).");
-    port = static_cast<long>(*parsed_port);
+    port = api_port(o, proto);
     url_path = o.get("url-path");
 
     transport::HttpOptions http;
@@ -164,11 +176,12 @@ struct Api::Impl {
     http.cafile = o.get("cafile");
     http.proxy = o.get("proxyurl");
     http.peer_address = o.get("http-peer-addr");
+    apply_centreon_http_options(o, http, run.report);
     client = transport::HttpClient(http);
     if (run.debug) client.set_trace([this](const std::string& line) { run.report.add_long(line, true); });
 
-    cache.emplace(o.get("statefile-dir"), hostname + '\n' + std::to_string(port) + '\n' + url_path + '\n' + username,
-                  o.get("statefile-suffix"));
+    cache.emplace(statefile_directory(o, run.report),
+                  hostname + '\n' + std::to_string(port) + '\n' + url_path + '\n' + username, o.get("statefile-suffix"));
   }
 
   [[nodiscard]] std::string base_url() const {

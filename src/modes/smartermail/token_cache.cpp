@@ -1,31 +1,18 @@
 #include "check_mail/modes/smartermail/token_cache.hpp"
 
-#include <openssl/evp.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
+#include "check_mail/util/digest.hpp"
 #include "check_mail/util/files.hpp"
 
 namespace check_mail::modes::smartermail {
 namespace {
 
 constexpr std::size_t kMaxCacheBytes = 64 * 1024;
-
-std::string sha256_hex(const std::string& data) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int length = 0;
-  if (EVP_Digest(data.data(), data.size(), digest, &length, EVP_sha256(), nullptr) != 1) length = 0;
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string hex;
-  for (unsigned int i = 0; i < length; ++i) {
-    hex += kDigits[digest[i] >> 4];
-    hex += kDigits[digest[i] & 15];
-  }
-  return hex;
-}
 
 }  // namespace
 
@@ -62,7 +49,7 @@ TokenCache::TokenCache(std::string directory, const std::string& account, const 
     directory_ = util::user_cache_directory();
     private_default_ = true;
   }
-  path_ = directory_ + "/smartermail_" + sha256_hex(account).substr(0, 32) + suffix;
+  path_ = directory_ + "/smartermail_" + util::sha256_hex(account).substr(0, 32) + suffix;
 }
 
 std::optional<std::string> TokenCache::load(long long now, std::string* note) const {

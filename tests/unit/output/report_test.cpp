@@ -285,7 +285,8 @@ TEST(ReportOptions, RangePerfdataOneFollowsCentreonsSubstitution) {
     report.add_perfdata(perf("x", "1", c.in, c.in, "", ""));
     RenderOptions options;
     options.range_perfdata = 1;
-    std::string expected = std::string("OK: | 'x'=1;") + c.out + ";" + c.out + ";;\n";
+    // No OK message: Centreon's "OK: " and the space before '|'.
+    std::string expected = std::string("OK:  | 'x'=1;") + c.out + ";" + c.out + ";;\n";
     EXPECT_EQ(report.render(options).text, expected) << "'" << c.in << "'";
   }
 }

@@ -8,5 +8,6 @@ namespace check_mail::modes::smartermail {
 extern const ModeDefinition kSpoolsMode;
 extern const ModeDefinition kServicesMode;
 extern const ModeDefinition kLicensesMode;
+extern const ModeDefinition kMultiMode;
 
 }  // namespace check_mail::modes::smartermail
