@@ -12,20 +12,20 @@
 #   4. valgrind         tests/e2e/run_valgrind.py: SmarterMail and smtp cases once under memcheck,
 #                       with the normal build's binary (no errors, no definite/possible leaks)
 #   5. fuzzing          tests/fuzz/run.sh ${FUZZ_SECONDS:-12} (every target, fails on any finding)
-#   6. offline build    `unshare -n` configure and build of check_mail in a fresh directory: no
-#                       step may need the network (skipped with a note where unshare -n is refused)
-#   7. hardening        a fresh build with CXXFLAGS=-fcf-protection: the project's objects, linked
+#   6. offline+CET      `unshare -n` configure and build of check_mail in a fresh directory: no
+#                       step may need the network (skipped with a note where unshare -n is refused);
+#                       on x86-64 with CXXFLAGS=-fcf-protection, and the project's objects, linked
 #                       together with `ld -r`, must carry the "x86 feature: IBT, SHSTK" property
 #                       (readelf -n). The executable itself cannot: Debian 12's crt1.o/crti.o lack
-#                       the note, and the linker keeps only what every input has. x86-64 only.
-#   8. packages         packaging/check-packages.sh, if present (the packaged binaries' full RELRO
+#                       the note, and the linker keeps only what every input has.
+#   7. packages         packaging/check-packages.sh, if present (the packaged binaries' full RELRO
 #                       and BIND_NOW are checked there)
 #
 # Every step runs (a failed build skips what needs it); the timings and results are printed at
 # the end, and the exit status is non-zero if any step failed. Budget: about 20 minutes on 2 cores.
 #   SAN_BUILD_DIR, BUILD_DIR, FUZZ_SECONDS, CTEST_JOBS (default: nproc) override the defaults;
 #   CI_EXTRAS_SKIP="valgrind packages" leaves steps out (names: build unit e2e valgrind fuzz
-#   offline hardening packages), for local runs: CI runs them all.
+#   offline packages), for local runs: CI runs them all.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -90,35 +90,29 @@ fuzzing() {
 }
 
 # Configure and build with no network at all (a fresh directory each time, so nothing cached
-# from an earlier configure can hide a download).
-offline_build() {
-  local dir
-  dir=$(mktemp -d "$root/build-offline.XXXXXX")  # in the tree: ccache hits, paths being relative
-  local launcher=()
-  command -v ccache >/dev/null && launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
-  unshare -n cmake -S . -B "$dir" -G Ninja -DCHECK_MAIL_TESTS=OFF "${launcher[@]}" >/dev/null &&
-    unshare -n ninja -C "$dir" check_mail >/dev/null &&
-    "$dir/src/check_mail" --version | grep '^check_mail '  # (--version exits 3, as Centreon's plugins do)
-  local status=$?
-  rm -rf "$dir"
-  return $status
-}
-
-# -fcf-protection from the environment must reach every object: the IBT and SHSTK properties
-# survive `ld -r` of them all only if each object has them.
-cet_objects() {
+# from an earlier configure can hide a download). On x86-64 the same build takes
+# CXXFLAGS=-fcf-protection from the environment, as distributions pass it, and checks that it
+# reached every object: the IBT and SHSTK properties survive `ld -r` of them all only if each
+# object has them. One build serves both gates.
+offline_and_cet_build() {
   local dir status=0
-  dir=$(mktemp -d "$root/build-cet.XXXXXX")
-  if CXXFLAGS=-fcf-protection cmake -S . -B "$dir" -G Ninja -DCHECK_MAIL_TESTS=OFF >/dev/null &&
-      ninja -C "$dir" check_mail >/dev/null; then
-    local objects=()
-    mapfile -t objects < <(find "$dir/src" -name '*.o')
-    if ld -r -o "$dir/all.o" "${objects[@]}" && readelf -n "$dir/all.o" | grep -q 'x86 feature: IBT, SHSTK'; then
-      echo "cet: ${#objects[@]} objects, ld -r: x86 feature: IBT, SHSTK"
-    else
-      echo "cet: the objects of $dir lost the IBT/SHSTK property:" >&2
-      readelf -n "$dir/all.o" >&2
-      status=1
+  dir=$(mktemp -d "$root/build-offline.XXXXXX")
+  local flags=()
+  [[ $(uname -m) == x86_64 ]] && flags=(-fcf-protection)
+  if CXXFLAGS="${flags[*]}" unshare -n cmake -S . -B "$dir" -G Ninja -DCHECK_MAIL_TESTS=OFF >/dev/null &&
+      unshare -n ninja -C "$dir" check_mail >/dev/null &&
+      "$dir/src/check_mail" --version | grep '^check_mail '; then  # (--version exits 3, as Centreon's plugins do)
+    echo "offline: configured and built with no network"
+    if ((${#flags[@]})); then
+      local objects=()
+      mapfile -t objects < <(find "$dir/src" -name '*.o')
+      if ld -r -o "$dir/all.o" "${objects[@]}" && readelf -n "$dir/all.o" | grep -q 'x86 feature: IBT, SHSTK'; then
+        echo "cet: ${#objects[@]} objects, ld -r: x86 feature: IBT, SHSTK"
+      else
+        echo "cet: the objects of $dir lost the IBT/SHSTK property:" >&2
+        readelf -n "$dir/all.o" >&2
+        status=1
+      fi
     fi
   else
     status=1
@@ -163,19 +157,11 @@ else
 fi
 
 if ! wanted offline; then
-  left_out "offline build"
+  left_out "offline+CET build"
 elif unshare -n true 2>/dev/null; then
-  step "offline build" offline_build
+  step "offline+CET build" offline_and_cet_build
 else
   results+=("$(printf '%-18s %5s   %s' "offline build" "-" "not run (unshare -n refused: needs root or user namespaces)")")
-fi
-
-if ! wanted hardening; then
-  left_out "hardening (CET)"
-elif [[ $(uname -m) == x86_64 ]]; then
-  step "hardening (CET)" cet_objects
-else
-  results+=("$(printf '%-18s %5s   %s' "hardening (CET)" "-" "not run (IBT/SHSTK are x86-64 properties)")")
 fi
 
 if ! wanted packages; then
