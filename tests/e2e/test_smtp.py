@@ -15,7 +15,7 @@ not offered, AUTH offered in clear) use the scripted server of tests/servers/smt
 
 check_smtp compatibility (test_icinga_*): the argument vector Icinga 2's ITL `smtp` CheckCommand
 builds is run with check_smtp and with check_mail on the same server; both must say OK. What
-check_mail deliberately does NOT copy from check_smtp (shared/reference/smtp-check.md), each
+check_mail deliberately does NOT copy from check_smtp (docs/modes/smtp.md), each
 asserted somewhere below:
   - no certificate verification: check_mail verifies chain and host name (CA from --cafile, or
     from SSL_CERT_FILE as in the Icinga cases; test_untrusted_certificate_is_critical);
