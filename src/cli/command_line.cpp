@@ -25,6 +25,9 @@ Options first_pass(const std::vector<std::string>& args) {
     std::vector<OptionSpec> own = command_line_option_specs(*mode, mode->counters(), args);
     specs.insert(specs.end(), std::make_move_iterator(own.begin()), std::make_move_iterator(own.end()));
   }
+  // Where modes disagree (Centreon's --ssl=VERSION, the smtp mode's --ssl flag) the flag is read:
+  // a value then left over is skipped, where a value-taking reading could swallow --mode.
+  std::stable_partition(specs.begin(), specs.end(), [](const OptionSpec& spec) { return spec.value_name.empty(); });
   return scan_arguments(args, specs, UnknownOptions::skip);
 }
 

@@ -89,7 +89,9 @@ std::optional<oauth::TokenSourceSettings> read_oauth_source(const cli::Options& 
     if (!token_url.empty()) throw CheckError("--oauth-tenant and --oauth-token-url exclude each other.");
     token_url = oauth::microsoft_token_url(tenant);
   }
-  const bool refresh = options.given("oauth-refresh-token-file") || std::getenv(kRefreshTokenEnv) != nullptr;
+  // An empty variable is no token (Icinga 2 sets the variables of undefined custom vars empty).
+  const char* refresh_env = std::getenv(kRefreshTokenEnv);
+  const bool refresh = options.given("oauth-refresh-token-file") || (refresh_env != nullptr && *refresh_env != '\0');
   const bool grant = !token_url.empty() || refresh;
 
   if (options.given("oauth-token-file") && grant)
