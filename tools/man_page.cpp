@@ -86,7 +86,15 @@ std::string secret_variable(const OptionSpec& spec) {
 
 // A password or other secret given on the command line (not a file holding one).
 bool is_secret(const OptionSpec& spec) {
+  if (spec.value_name == "FILE") return false;  // a path; its variable is the secret itself
   return spec.value_name == "PASSWORD" || spec.value_name == "SECRET" || !secret_variable(spec).empty();
+}
+
+// "CHECK_MAIL_OAUTH_TOKEN" -> "check_mail_oauth_token": the Icinga 2 custom variable holding it.
+std::string variable_var_name(const std::string& variable) {
+  std::string name = variable;
+  for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return name;
 }
 
 // ------------------------------------------------------------------ troff
@@ -391,9 +399,12 @@ std::string icinga2_commands() {
   out += "// host's address. Passwords are passed in the environment, never on the command line:\n";
   for (const SecretVariable& secret : secret_variables()) {
     std::vector<std::string> vars;
-    for (const auto& [mode, option] : secret.uses)
-      if (std::find(vars.begin(), vars.end(), "vars." + var_name(option)) == vars.end())
-        vars.push_back("vars." + var_name(option));
+    for (const auto& [mode, option] : secret.uses) {
+      // A "-file" option holds a path: the variable of the secret itself is named after it.
+      const std::string var = option.size() > 5 && option.ends_with("-file") ? variable_var_name(secret.variable)
+                                                                              : var_name(option);
+      if (std::find(vars.begin(), vars.end(), "vars." + var) == vars.end()) vars.push_back("vars." + var);
+    }
     out += "//   " + join(vars, " or ") + " -> " + secret.variable + "\n";
   }
   for (const modes::ModeDefinition* mode : all_modes()) {
@@ -412,6 +423,9 @@ std::string icinga2_commands() {
         else env.emplace_back(variable, var_name(spec.name));
         continue;
       }
+      // A file holding a secret whose variable can carry the secret itself: both are offered.
+      if (spec.value_name == "FILE" && !secret_variable(spec).empty())
+        env.emplace_back(secret_variable(spec), variable_var_name(secret_variable(spec)));
       std::string description = spec.help;
       if (!spec.default_value.empty()) description += " Default: " + spec.default_value + ".";
       const std::string name = icinga_name(spec);
