@@ -18,7 +18,12 @@ namespace check_mail::oauth {
 namespace {
 
 template <typename T, void (*Free)(T*)>
-using Owned = std::unique_ptr<T, decltype([](T* p) { Free(p); })>;
+struct FreeWith {
+  void operator()(T* p) const noexcept { Free(p); }
+};
+// One deleter type per (T, Free): a lambda in decltype would be a new type at every use.
+template <typename T, void (*Free)(T*)>
+using Owned = std::unique_ptr<T, FreeWith<T, Free>>;
 
 Owned<BIO, BIO_free_all> open_file(const std::string& path) {
   Owned<BIO, BIO_free_all> bio(BIO_new_file(path.c_str(), "r"));
