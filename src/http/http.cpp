@@ -36,7 +36,13 @@ struct DlopenNote {
   char name[4];
   alignas(4) char json[sizeof kDlopenNoteJson];
 };
-[[gnu::used, gnu::section(".note.dlopen")]] alignas(4) constexpr DlopenNote kDlopenNote = [] {
+// AddressSanitizer pads and realigns instrumented globals, which would break the note's layout.
+#if defined(__clang__)
+#define CHECK_MAIL_NOTE_ATTRIBUTES [[gnu::used, gnu::section(".note.dlopen"), clang::no_sanitize("address")]]
+#else
+#define CHECK_MAIL_NOTE_ATTRIBUTES [[gnu::used, gnu::section(".note.dlopen")]]
+#endif
+CHECK_MAIL_NOTE_ATTRIBUTES alignas(4) constexpr DlopenNote kDlopenNote = [] {
   DlopenNote note{sizeof "FDO", sizeof kDlopenNoteJson, 0x407c0c0a, "FDO", {}};
   std::copy(std::begin(kDlopenNoteJson), std::end(kDlopenNoteJson), note.json);
   return note;
