@@ -1,28 +1,32 @@
 #!/usr/bin/env bash
 # The extra CI gates, run by .ci/run after scripts/run-tests.sh (which installed the tools and
-# built the normal tree in ${BUILD_DIR:-build}):
+# built and tested the normal tree in ${BUILD_DIR:-build}):
 #
 #   1. sanitizer build  clang, -DCHECK_MAIL_SANITIZE=ON (ASan+UBSan, no recovery) and
-#                       -DCHECK_MAIL_FUZZ=ON, in its own directory ${SAN_BUILD_DIR:-build-asan}; one
-#                       build serves the sanitizer test runs and the fuzzers (warnings are not
-#                       errors here: the normal build checks them, with the project's compiler)
+#                       -DCHECK_MAIL_FUZZ=ON, in its own directory ${SAN_BUILD_DIR:-build-asan},
+#                       at -O1 with line tables only (what ASan's reports need, quickest to
+#                       build); assertions on. One build serves the sanitizer test runs and the
+#                       fuzzers (warnings are not errors here: the normal build checks them)
 #   2. unit tests       ctest -L unit in it (GoogleTest suites and the fuzz corpus replays)
-#   3. e2e tests        ctest -L e2e in it: the built binary is the sanitized one; LeakSanitizer
-#                       checks each check_mail run at its end (src/main.cpp)
+#   3. e2e tests        ctest -L sanitizer in it: the end-to-end suites that feed check_mail
+#                       hostile or unusual input (tests/e2e/CMakeLists.txt lists them), with the
+#                       sanitized binary; LeakSanitizer checks each run at its end (src/main.cpp)
 #   4. valgrind         tests/e2e/run_valgrind.py: SmarterMail and smtp cases once under memcheck,
 #                       with the normal build's binary (no errors, no definite/possible leaks)
 #   5. fuzzing          tests/fuzz/run.sh ${FUZZ_SECONDS:-12} (every target, fails on any finding)
 #   6. offline+CET      `unshare -n` configure and build of check_mail in a fresh directory: no
 #                       step may need the network (skipped with a note where unshare -n is refused);
-#                       on x86-64 with CXXFLAGS=-fcf-protection, and the project's objects, linked
+#                       on x86-64 with CXXFLAGS=-fcf-protection (and -O0: neither gate depends on
+#                       the optimisation, and it builds fastest), and the project's objects, linked
 #                       together with `ld -r`, must carry the "x86 feature: IBT, SHSTK" property
 #                       (readelf -n). The executable itself cannot: Debian 12's crt1.o/crti.o lack
 #                       the note, and the linker keeps only what every input has.
-#   7. packages         packaging/check-packages.sh, if present (the packaged binaries' full RELRO
-#                       and BIND_NOW are checked there)
+#   7. packages         packaging/check-packages.sh (the packaged binaries' full RELRO and BIND_NOW
+#                       are checked there); the RPM is built with $RPMBUILD_ARGS, which CI sets to
+#                       --without tests (its %check runs the unit tests the normal build ran)
 #
 # Every step runs (a failed build skips what needs it); the timings and results are printed at
-# the end, and the exit status is non-zero if any step failed. Budget: about 20 minutes on 2 cores.
+# the end, and the exit status is non-zero if any step failed. Budget: about 15 minutes on 2 cores.
 #   SAN_BUILD_DIR, BUILD_DIR, FUZZ_SECONDS, CTEST_JOBS (default: nproc) override the defaults;
 #   CI_EXTRAS_SKIP="valgrind packages" leaves steps out (names: build unit e2e valgrind fuzz
 #   offline packages), for local runs: CI runs them all.
@@ -72,13 +76,13 @@ skip() {
 }
 
 configure_and_build() {
-  CC=clang CXX=clang++ cmake -S . -B "$san_build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-    -DCHECK_MAIL_SANITIZE=ON -DCHECK_MAIL_FUZZ=ON -DCHECK_MAIL_WERROR=ON >/dev/null &&
+  CC=clang CXX=clang++ cmake -S . -B "$san_build" -G Ninja -DCMAKE_BUILD_TYPE=Debug \
+    -DCMAKE_CXX_FLAGS_DEBUG="-O1 -gline-tables-only" -DCHECK_MAIL_SANITIZE=ON -DCHECK_MAIL_FUZZ=ON -DCHECK_MAIL_WERROR=ON >/dev/null &&
     cmake --build "$san_build" -j"$(nproc)" && cmake --build "$san_build" --target check_mail_fuzzers -j"$(nproc)"
 }
 
 ctest_label() {
-  (cd "$san_build" && ctest --output-on-failure --timeout 900 -j"$jobs" -L "$1")
+  (cd "$san_build" && ctest --output-on-failure --timeout 900 -j"$jobs" -L "^$1\$")
 }
 
 valgrind_cases() {
@@ -97,12 +101,14 @@ fuzzing() {
 offline_and_cet_build() {
   local dir status=0
   dir=$(mktemp -d "$root/build-offline.XXXXXX")
-  local flags=()
-  [[ $(uname -m) == x86_64 ]] && flags=(-fcf-protection)
-  if CXXFLAGS="${flags[*]}" unshare -n cmake -S . -B "$dir" -G Ninja -DCHECK_MAIL_TESTS=OFF >/dev/null &&
-      unshare -n ninja -C "$dir" check_mail >/dev/null &&
+  local flags=(-O0)
+  [[ $(uname -m) == x86_64 ]] && flags+=(-fcf-protection)
+  local log=$dir/build.log
+  if CXXFLAGS="${flags[*]}" unshare -n cmake -S . -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=None \
+        -DCHECK_MAIL_TESTS=OFF >"$log" 2>&1 &&
+      unshare -n ninja -C "$dir" check_mail >>"$log" 2>&1 &&
       [[ $("$dir/src/check_mail" --version) == "check_mail "* ]]; then  # (--version exits 3, as Centreon's plugins do)
-    echo "offline: configured and built with no network"
+    echo "offline: configured and built with no network (CXXFLAGS=${flags[*]})"
     if ((${#flags[@]})); then
       local objects=()
       mapfile -t objects < <(find "$dir/src" -name '*.o')
@@ -111,10 +117,15 @@ offline_and_cet_build() {
       else
         echo "cet: the objects of $dir lost the IBT/SHSTK property:" >&2
         readelf -n "$dir/all.o" >&2
+        for object in "${objects[@]}"; do
+          readelf -n "$object" | grep -q 'IBT, SHSTK' || echo "  without it: ${object#"$dir"/}" >&2
+        done
         status=1
       fi
     fi
   else
+    echo "offline: the build failed; the end of its log:" >&2
+    tail -n 40 "$log" >&2
     status=1
   fi
   rm -rf "$dir"
@@ -131,10 +142,12 @@ elif step "sanitizer build" configure_and_build; then
   built=1
 fi
 for label in unit e2e; do
+  selection=$label
+  [[ $label == e2e ]] && selection=sanitizer
   if ! wanted $label; then
     left_out "$label (asan+ubsan)"
   elif ((built)); then
-    step "$label (asan+ubsan)" ctest_label $label
+    step "$label (asan+ubsan)" ctest_label $selection
   else
     skip "$label (asan+ubsan)" "no build"
   fi

@@ -25,11 +25,11 @@ if [[ -z "$(rpm -qa 2>/dev/null | head -n 1)" ]]; then
   echo "build-rpm: rpm's database is empty (not an rpm-based system): building with --nodeps" >&2
   args+=(--nodeps)
 fi
-# Without EL's cmake-rpm-macros (Debian), the spec's %cmake family comes from cmake-macros.rpm,
-# and the hardening flags that %optflags and %build_ldflags carry on EL from dpkg-buildflags
+# Without EL's cmake-rpm-macros and redhat-rpm-config (Debian), the spec's %cmake family and the
+# -debuginfo package come from el9-macros.rpm, and the hardening flags that %optflags and %build_ldflags carry on EL from dpkg-buildflags
 # (the RPM built here is for linting; the supported one is built in an EL9 buildroot).
 if [[ "$(rpm --eval '%cmake')" == "%cmake" ]]; then
-  args+=(--load "$(cd "$(dirname "$0")" && pwd)/cmake-macros.rpm")
+  args+=(--load "$(cd "$(dirname "$0")" && pwd)/el9-macros.rpm")
   if command -v dpkg-buildflags >/dev/null; then
     export DEB_BUILD_MAINT_OPTIONS=hardening=+all
     args+=(--define "optflags $(dpkg-buildflags --get CPPFLAGS) $(dpkg-buildflags --get CXXFLAGS)"

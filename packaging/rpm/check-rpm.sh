@@ -3,7 +3,8 @@
 #
 #   1. configures $RPM_BUILD_DIR (default build-rpm; no tests: only the dist and rpm targets are
 #      used) and builds the target `rpm`: source tarball, then rpmbuild (%cmake with the hardening
-#      flags, %check runs the unit tests); a debuginfo package must come out too;
+#      flags, %check runs the unit tests unless RPMBUILD_ARGS="--without tests", as CI passes
+#      after its own run of them); a debuginfo package must come out too;
 #   2. lists the package (rpm -qlp) and checks the paths, the libcurl dependency (declared: it is
 #      dlopen()ed) and the hardening of the packaged binary (full RELRO, BIND_NOW);
 #   3. runs rpmlint on the binary RPM, the source RPM and the spec, failing on any error except

@@ -84,6 +84,11 @@ CASES = [
     O("curl-opt-cainfo", "spools", "--http-backend=curl", "--curl-opt=CURLOPT_CAINFO => '{ca_file}'",
       "--curl-opt=CURLOPT_SSLVERSION => CURL_SSLVERSION_TLSv1_2", https=True,
       expect=Expect(0, prefixes=(OK,)), differs=BOTH, why=NOT_PACKAGED.format("Net::Curl")),
+    O("curl-opt-sslversion-inverted", "spools", "--http-backend=curl",
+      "--curl-opt=CURLOPT_SSLVERSION => CURL_SSLVERSION_TLSv1_3 | CURL_SSLVERSION_MAX_TLSv1_2", https=True,
+      expect=unknown("UNKNOWN: CURLOPT_SSLVERSION value 'CURL_SSLVERSION_TLSv1_3 / CURL_SSLVERSION_MAX_TLSv1_2' "
+                     "sets a minimum TLS version above its maximum"), differs=BOTH,
+      why="refused before connecting (Centreon: missing Net::Curl module)"),
     O("curl-opt-unknown", "spools", "--http-backend=curl", "--curl-opt=CURLOPT_FOO => 1", https=True,
       expect=unknown("UNKNOWN: --curl-opt 'CURLOPT_FOO' is not supported"), differs=BOTH,
       why="an option check_mail does not understand is named (Centreon: missing Net::Curl module)"),

@@ -88,6 +88,9 @@ std::optional<std::string> apply_curl_ssl_version(std::string_view value, transp
     }
     if (!done) return "unsupported CURLOPT_SSLVERSION value '" + shown(part) + "' (SSLv2/SSLv3 are not offered)";
   }
+  // libcurl refuses such a pair only when it connects; say so before any connection.
+  if (http.tls_min && http.tls_max && *http.tls_min > *http.tls_max)
+    return "CURLOPT_SSLVERSION value '" + shown(value) + "' sets a minimum TLS version above its maximum";
   return std::nullopt;
 }
 
