@@ -75,7 +75,7 @@ void prepare_interrupts(const check_mail::output::RenderOptions& render) {
 
 // Async-signal-safe: a prepared message and _exit.
 void on_signal(int signal_number) {
-  check_mail::util::remove_unfinished_file();  // a state file being written: leave no temporary behind
+  check_mail::util::remove_unfinished_file();       // a state file being written: leave no temporary behind
   if (g_finishing.exchange(1)) _exit(g_exit_code);  // the result is on its way out: end with its code
   for (const Interrupt& interrupt : g_interrupts) {
     if (interrupt.signal_number != signal_number) continue;

@@ -104,9 +104,12 @@ std::string variable_var_name(const std::string& variable) {
 std::string roff(std::string_view text) {
   std::string out;
   for (char c : text) {
-    if (c == '\\') out += "\\e";
-    else if (c == '-') out += "\\-";
-    else out += c;
+    if (c == '\\')
+      out += "\\e";
+    else if (c == '-')
+      out += "\\-";
+    else
+      out += c;
   }
   return out;
 }
@@ -272,7 +275,8 @@ std::string man_page() {
   out += ".\\\" Regenerate with: cmake --build build --target manpage\n";
   out += ".TH CHECK_MAIL 1 \"\" \"" + program + " " + version + "\" \"Monitoring Plugins\"\n";
   std::string description = CHECK_MAIL_DESCRIPTION;  // the CMake project's DESCRIPTION
-  if (!description.empty()) description[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(description[0])));
+  if (!description.empty())
+    description[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(description[0])));
   out += ".nh\n.ad l\n";  // no hyphenation (option names, labels), ragged right
   out += ".SH NAME\n" + program + " \\- " + roff(description) + "\n";
 
@@ -284,22 +288,25 @@ std::string man_page() {
 
   out += ".SH DESCRIPTION\n";
   out += ".B " + program + "\n" +
-         roff("is a monitoring plugin for Nagios, Centreon, Icinga and any poller that follows the Nagios "
-              "plugin conventions. It runs one check per call, chosen with --mode, and prints one status line "
-              "(OK:, WARNING:, CRITICAL: or UNKNOWN:) with the performance data after a '|', then the long "
-              "output on the following lines. The exit status gives the state.") +
+         roff(
+             "is a monitoring plugin for Nagios, Centreon, Icinga and any poller that follows the Nagios "
+             "plugin conventions. It runs one check per call, chosen with --mode, and prints one status line "
+             "(OK:, WARNING:, CRITICAL: or UNKNOWN:) with the performance data after a '|', then the long "
+             "output on the following lines. The exit status gives the state.") +
          "\n.PP\n" +
-         roff("The SmarterMail modes are a drop-in replacement for Centreon's apps::smartermail::restapi::plugin "
-              "(the same options, API calls, perfdata labels and messages; --plugin is accepted and ignored): "
-              "change only the program path of the command definitions. The smtp mode also understands the "
-              "arguments of check_smtp as Icinga 2's smtp CheckCommand passes them.") +
+         roff(
+             "The SmarterMail modes are a drop-in replacement for Centreon's apps::smartermail::restapi::plugin "
+             "(the same options, API calls, perfdata labels and messages; --plugin is accepted and ignored): "
+             "change only the program path of the command definitions. The smtp mode also understands the "
+             "arguments of check_smtp as Icinga 2's smtp CheckCommand passes them.") +
          "\n.PP\n" +
-         roff("Options take their value as --name=value or --name value. Thresholds are Nagios ranges "
-              "(10, 10:, ~:10, 10:20, @10:20; decimals allowed). Status thresholds are expressions over "
-              "%{variables}: =~ and !~ with a /regex/ (PCRE2), eq ne lt gt le ge == != < <= > >=, ! not && and "
-              "|| or, parentheses, quoted strings and numbers. A whole check, retries included, ends within "
-              "--timeout. TLS certificates and host names are verified unless --insecure is given. Passwords "
-              "can come from a file or the environment instead of the command line (see ENVIRONMENT).") +
+         roff(
+             "Options take their value as --name=value or --name value. Thresholds are Nagios ranges "
+             "(10, 10:, ~:10, 10:20, @10:20; decimals allowed). Status thresholds are expressions over "
+             "%{variables}: =~ and !~ with a /regex/ (PCRE2), eq ne lt gt le ge == != < <= > >=, ! not && and "
+             "|| or, parentheses, quoted strings and numbers. A whole check, retries included, ends within "
+             "--timeout. TLS certificates and host names are verified unless --insecure is given. Passwords "
+             "can come from a file or the environment instead of the command line (see ENVIRONMENT).") +
          "\n";
   out += ".SS Modes\n";
   for (const modes::ModeDefinition* mode : all_modes())
@@ -323,13 +330,15 @@ std::string man_page() {
   const char* states[][2] = {{"0", "OK: every value is within its thresholds."},
                              {"1", "WARNING: a warning threshold or expression matched."},
                              {"2", "CRITICAL: a critical threshold or expression matched."},
-                             {"3", "UNKNOWN: the check could not be carried out (bad option, unreachable server, "
-                                   "unexpected reply, timeout) or an unknown threshold matched."}};
+                             {"3",
+                              "UNKNOWN: the check could not be carried out (bad option, unreachable server, "
+                              "unexpected reply, timeout) or an unknown threshold matched."}};
   for (auto& state : states) out += ".TP\n" + bold(state[0]) + "\n" + roff_line(state[1]) + "\n";
   out += ".PP\n" +
-         roff("--change-exit=FROM=TO maps one state to another; --opt-exit sets the state of a check that "
-              "cannot be carried out (UNKNOWN by default). --help, --list-mode and --version exit with 3, "
-              "as Centreon's plugins do.") +
+         roff(
+             "--change-exit=FROM=TO maps one state to another; --opt-exit sets the state of a check that "
+             "cannot be carried out (UNKNOWN by default). --help, --list-mode and --version exit with 3, "
+             "as Centreon's plugins do.") +
          "\n";
 
   out += ".SH ENVIRONMENT\n";
@@ -347,14 +356,15 @@ std::string man_page() {
       parts.push_back("as --" + option + " by the " + join(modes, " and ") + " mode" + (modes.size() > 1 ? "s" : ""));
     }
     out += ".TP\n" + bold(secret.variable) + "\n";
-    out += roff("Taken " + join(parts, " and ") +
-                ", when that option is not given or empty and its -file form (e.g. --" + by_option.front() +
-                "-file) is not given.") +
-           "\n";
+    out +=
+        roff("Taken " + join(parts, " and ") + ", when that option is not given or empty and its -file form (e.g. --" +
+             by_option.front() + "-file) is not given.") +
+        "\n";
   }
   out += ".PP\n" +
-         roff("The environment keeps secrets out of the process list; Icinga 2's CheckCommand objects of "
-              "/usr/share/check_mail/icinga2/check_mail.conf pass the passwords this way.") +
+         roff(
+             "The environment keeps secrets out of the process list; Icinga 2's CheckCommand objects of "
+             "/usr/share/check_mail/icinga2/check_mail.conf pass the passwords this way.") +
          "\n";
 
   out += ".SH FILES\n";
@@ -363,9 +373,10 @@ std::string man_page() {
          "\n";
   if (find_option("statefile-dir"))
     out += ".TP\n" + bold("$XDG_CACHE_HOME/check_mail/") + ", " + bold("~/.cache/check_mail/") + "\n" +
-           roff("The token cache of the SmarterMail modes (another directory with --statefile-dir): the API "
-                "token and its expiry, mode 0600 in a directory of mode 0700, written atomically; a file "
-                "owned by another user is ignored.") +
+           roff(
+               "The token cache of the SmarterMail modes (another directory with --statefile-dir): the API "
+               "token and its expiry, mode 0600 in a directory of mode 0700, written atomically; a file "
+               "owned by another user is ignored.") +
            "\n";
   out += ".TP\n" + bold("/usr/share/check_mail/centreon/check_mail.clapi") + "\n" +
          roff("Centreon commands and templates, for centreon -u admin -p PASSWORD -i FILE.") + "\n";
@@ -374,9 +385,10 @@ std::string man_page() {
   out += ".TP\n" + bold("/usr/share/check_mail/icinga2/check_mail.conf") + "\n" +
          roff("Icinga 2 CheckCommand objects, for an include line of icinga2.conf.") + "\n";
   out += ".TP\n" + bold("/usr/share/doc/check_mail/") + "\n" +
-         roff("README.md, integration.md (the snippets above, step by step) and one page per mode family with "
-              "output samples, perfdata tables and the deliberate differences from the plugins it replaces "
-              "(/usr/share/doc/check-mail/ on Debian).") +
+         roff(
+             "README.md, integration.md (the snippets above, step by step) and one page per mode family with "
+             "output samples, perfdata tables and the deliberate differences from the plugins it replaces "
+             "(/usr/share/doc/check-mail/ on Debian).") +
          "\n";
 
   out += ".SH \"SEE ALSO\"\n";
@@ -401,8 +413,8 @@ std::string icinga2_commands() {
     std::vector<std::string> vars;
     for (const auto& [mode, option] : secret.uses) {
       // A "-file" option holds a path: the variable of the secret itself is named after it.
-      const std::string var = option.size() > 5 && option.ends_with("-file") ? variable_var_name(secret.variable)
-                                                                              : var_name(option);
+      const std::string var =
+          option.size() > 5 && option.ends_with("-file") ? variable_var_name(secret.variable) : var_name(option);
       if (std::find(vars.begin(), vars.end(), "vars." + var) == vars.end()) vars.push_back("vars." + var);
     }
     out += "//   " + join(vars, " or ") + " -> " + secret.variable + "\n";
@@ -419,8 +431,10 @@ std::string icinga2_commands() {
       if (icinga_skips(spec)) continue;
       if (is_secret(spec)) {
         std::string variable = secret_variable(spec);
-        if (variable.empty()) omitted.push_back("--" + spec.name);
-        else env.emplace_back(variable, var_name(spec.name));
+        if (variable.empty())
+          omitted.push_back("--" + spec.name);
+        else
+          env.emplace_back(variable, var_name(spec.name));
         continue;
       }
       // A file holding a secret whose variable can carry the secret itself: both are offered.
@@ -430,7 +444,8 @@ std::string icinga2_commands() {
       if (!spec.default_value.empty()) description += " Default: " + spec.default_value + ".";
       const std::string name = icinga_name(spec);
       out += "    \"--" + name + "\" = {\n";
-      out += std::string("      ") + (spec.value_name.empty() ? "set_if" : "value") + " = \"$" + var_name(name) + "$\"\n";
+      out +=
+          std::string("      ") + (spec.value_name.empty() ? "set_if" : "value") + " = \"$" + var_name(name) + "$\"\n";
       out += "      description = " + icinga_string(description) + "\n";
       out += "    }\n";
     }

@@ -11,7 +11,7 @@ namespace check_mail::cli {
 // An environment variable secret options can be read from, as their help names it, and the
 // options (mode, option name) that read it.
 struct SecretVariable {
-  std::string variable;  // CHECK_MAIL_API_PASSWORD
+  std::string variable;                                   // CHECK_MAIL_API_PASSWORD
   std::vector<std::pair<std::string, std::string>> uses;  // {"spools", "api-password"}, ...
 };
 

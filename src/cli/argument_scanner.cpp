@@ -18,7 +18,7 @@ std::optional<bool> boolean_word(std::string_view word) {
 }
 
 class Scanner {
- public:
+public:
   Scanner(const std::vector<OptionSpec>& specs, UnknownOptions unknown) : specs_(specs), unknown_(unknown) {}
 
   Options scan(const std::vector<std::string>& args) {
@@ -41,7 +41,7 @@ class Scanner {
     return options;
   }
 
- private:
+private:
   const OptionSpec* find_long(std::string_view name) const {
     auto it = std::find_if(specs_.begin(), specs_.end(), [&](const OptionSpec& spec) {
       return spec.name == name || std::find(spec.aliases.begin(), spec.aliases.end(), name) != spec.aliases.end();
@@ -56,14 +56,17 @@ class Scanner {
 
   // Not echoed: a stray word is often a value that lost its option ("--api-password= secret").
   [[noreturn]] static void stray_word() {
-    throw UsageError{"Command line error: unexpected argument(s) that are not options (values go with their "
-                     "option: --name=value or --name value)"};
+    throw UsageError{
+        "Command line error: unexpected argument(s) that are not options (values go with their "
+        "option: --name=value or --name value)"};
   }
 
   void add(const OptionSpec& spec, std::string value) {
     std::vector<std::string>& values = values_[spec.name];
-    if (is_flag(spec) || spec.repeatable) values.push_back(std::move(value));
-    else values = {std::move(value)};  // the last one given wins
+    if (is_flag(spec) || spec.repeatable)
+      values.push_back(std::move(value));
+    else
+      values = {std::move(value)};  // the last one given wins
   }
 
   // A flag's yes/no word: true sets it, false leaves it as if not given.
@@ -74,7 +77,8 @@ class Scanner {
   // Returns whether the next word was taken as the value.
   bool long_option(const std::string& arg, const std::string* next) {
     const std::size_t equals = arg.find('=');
-    const std::string_view name = std::string_view(arg).substr(2, equals == std::string::npos ? std::string::npos : equals - 2);
+    const std::string_view name =
+        std::string_view(arg).substr(2, equals == std::string::npos ? std::string::npos : equals - 2);
     const OptionSpec* spec = find_long(name);
     if (!spec) {
       if (unknown_ == UnknownOptions::skip) return false;

@@ -22,8 +22,8 @@ constexpr std::string_view kModePackage = "apps::smartermail::restapi::mode::";
 
 OptionSpec spec(std::string name, std::string value, std::string help, const std::string& section,
                 bool repeatable = false, std::string def = "") {
-  return OptionSpec{std::move(name), std::move(value), std::move(help), std::move(def), {}, "", repeatable, false,
-                    section};
+  return OptionSpec{std::move(name), std::move(value), std::move(help), std::move(def), {}, "", repeatable,
+                    false,           section};
 }
 
 // Accepted for Centreon command lines but not listed in --help, the man page or the Icinga
@@ -80,23 +80,26 @@ std::vector<OptionSpec> centreon_output_option_specs() {
   return {
       spec("filter-perfdata-adv", "EXPRESSION",
            "Keep the perfdata for which this holds: %(label), %(value), %(unit), %(warning), %(critical), %(min), "
-           "%(max), e.g. 'not (%(value) == 0 and %(max) eq \"\")'.", section),
+           "%(max), e.g. 'not (%(value) == 0 and %(max) eq \"\")'.",
+           section),
       spec("change-perfdata", "SPEC",
            "Rewrite the perfdata: SPEC lists, separated by commas, match (a regex), then optional label (may use "
-           "$1), method(args), unit, min, max, warning, critical. Methods: invert(), percent(), scale(), math(expr[|1]), min(), "
-           "max(), average(), sum().", section, true),
+           "$1), method(args), unit, min, max, warning, critical. Methods: invert(), percent(), scale(), "
+           "math(expr[|1]), min(), "
+           "max(), average(), sum().",
+           section, true),
       spec("extend-perfdata", "SPEC", "As --change-perfdata, adding new perfdata.", section, true),
       spec("extend-perfdata-group", "SPEC",
            "Add perfdata aggregating others: SPEC lists, separated by commas, an optional match, the label, "
            "min(regex), max(regex), average(regex) or sum(regex), then optional unit, min, max.",
            section, true),
-      spec("explode-perfdata-max", "MATCH,LABEL", "Add a '<label>_max' perfdata for each perfdata with a max.",
-           section, true),
-      spec("change-long-output", "SUBSTITUTION", "Rewrite the long output: pattern~replacement~flags.", section,
+      spec("explode-perfdata-max", "MATCH,LABEL", "Add a '<label>_max' perfdata for each perfdata with a max.", section,
            true),
+      spec("change-long-output", "SUBSTITUTION", "Rewrite the long output: pattern~replacement~flags.", section, true),
       spec("change-output-adv", "SPEC",
            "expression,[output],[state]: when the expression holds (%{short_output}, %{exit_code}), print output "
-           "and/or exit with state.", section, true),
+           "and/or exit with state.",
+           section, true),
       spec("filter-uom", "REGEX", "Blank the units that do not match.", section),
       spec("output-xml", "", "Print one XML document instead of the text output.", section),
       spec("output-openmetrics", "", "Print the perfdata as OpenMetrics samples.", section),
@@ -106,12 +109,12 @@ std::vector<OptionSpec> centreon_output_option_specs() {
       spec("display-ok-counters", "REGEX", "Show these counters in the output even when OK.", section),
       spec("list-counters", "", "List the mode's counters (with --verbose: their JSON description) and exit.", section),
       compat("disco-format", "", "Discovery macros (XML; JSON with --output-json); the SmarterMail modes have none.",
-           section),
+             section),
       compat("disco-show", "", "Discovered objects (XML; JSON with --output-json); the SmarterMail modes have none.",
-           section),
+             section),
       compat("use-new-perfdata", "", "Accepted: perfdata always use the new labels.", section),
       compat("debug-stream", "", "Accepted as --debug: the status line stays first and secrets are never printed.",
-           section),
+             section),
       compat("source-encoding", "ENCODING", "Accepted: API replies are JSON, UTF-8 by definition.", section),
       compat("show-password", "", "Accepted: check_mail never prints secrets.", section),
   };
@@ -130,7 +133,7 @@ std::vector<OptionSpec> centreon_script_option_specs() {
       compat("environment", "NAME=VALUE", "Set an environment variable for the check (e.g. a proxy).", section, true),
       compat("convert-args", "SEARCH,REPLACE", "Rewrite every argument with s/SEARCH/REPLACE/g first.", section),
       compat("runas", "USER", "Centreon re-runs itself as USER; check_mail runs only as that user (see the docs).",
-           section),
+             section),
       compat("no-sanity-options", "", "Accepted: without effect.", section),
   };
 }
@@ -159,9 +162,10 @@ std::optional<Outcome> centreon_script_actions(const Options& first) {
                        "\nDESCRIPTION:\n    Check SmarterMail software using Rest API (check_mail).\n\n",
                    3};
   if (first.given("list-custommode"))
-    return Outcome{"\nPlugin Description:\n    Check SmarterMail software using Rest API (check_mail).\n\n"
-                   "Custom Modes Available:\n   api\n",
-                   3};
+    return Outcome{
+        "\nPlugin Description:\n    Check SmarterMail software using Rest API (check_mail).\n\n"
+        "Custom Modes Available:\n   api\n",
+        3};
   if (auto custom = std::optional<std::string>(first.get("custommode")); !custom->empty() && *custom != "api")
     return unknown("mode '" + util::sanitize_line(*custom, 60) +
                    "' doesn't exist (use --list-custommode option to show available modes).");
@@ -183,7 +187,8 @@ std::string dyn_mode_name(const Options& first) {
   return *package;  // reported as a mode that does not exist
 }
 
-void read_centreon_render_options(const Options& options, output::RenderOptions& render, std::vector<std::string>& notes) {
+void read_centreon_render_options(const Options& options, output::RenderOptions& render,
+                                  std::vector<std::string>& notes) {
   render.xml = options.flag("output-xml") || options.flag("disco-format") || options.flag("disco-show");
   render.openmetrics = options.flag("output-openmetrics");
   if (options.flag("debug-stream")) render.debug = true;
@@ -228,13 +233,16 @@ Outcome list_counters(const std::vector<output::CounterGroup>& groups, const out
   std::string list, pack;
   for (const output::CounterGroup* group : sorted)
     for (const output::Counter& counter : group->counters) {
-      nlohmann::json metric = {{"nlabel", counter.nlabel}, {"min", ""}, {"max", ""}, {"unit", ""}, {"output_template", ""}};
+      nlohmann::json metric = {
+          {"nlabel", counter.nlabel}, {"min", ""}, {"max", ""}, {"unit", ""}, {"output_template", ""}};
       if (counter.kind == output::Counter::Kind::Numeric && counter.perfdata) {
         if (!counter.min.empty()) {
           auto min = util::parse_number(counter.min);
           // A number as Centreon's JSON writes it (0, not 0.0).
-          if (min && *min == std::floor(*min) && std::fabs(*min) < 1e15) metric["min"] = static_cast<long long>(*min);
-          else metric["min"] = min ? nlohmann::json(*min) : nlohmann::json(counter.min);
+          if (min && *min == std::floor(*min) && std::fabs(*min) < 1e15)
+            metric["min"] = static_cast<long long>(*min);
+          else
+            metric["min"] = min ? nlohmann::json(*min) : nlohmann::json(counter.min);
         }
         if (!counter.max.empty()) metric["max"] = counter.max;
         metric["unit"] = counter.unit;

@@ -28,7 +28,8 @@ std::optional<Outcome> centreon_script_actions(const Options& first);
 std::string dyn_mode_name(const Options& first);
 
 // Reads the output layer's options into render (throws UsageError).
-void read_centreon_render_options(const Options& options, output::RenderOptions& render, std::vector<std::string>& notes);
+void read_centreon_render_options(const Options& options, output::RenderOptions& render,
+                                  std::vector<std::string>& notes);
 // --filter-counters-block and --display-ok-counters.
 void read_centreon_counter_options(const Options& options, output::CounterSettings& settings);
 

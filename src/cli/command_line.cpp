@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
-#include "check_mail/cli/argument_scanner.hpp"
 #include "centreon_options.hpp"
+#include "check_mail/cli/argument_scanner.hpp"
 #include "check_mail/cli/mode_registry.hpp"
 #include "check_mail/util/strings.hpp"
 #include "check_mail/version.hpp"
@@ -76,7 +76,8 @@ double timeout_seconds(const Options& options, const modes::ModeDefinition& mode
   if (!options.given("timeout") || options.get("timeout").empty()) return mode.default_timeout;
   auto value = util::parse_number(options.get("timeout"));
   if (value && *value == 0) return mode.default_timeout;  // Centreon accepts 0; a check still needs an end
-  if (!value || *value < 0 || *value > 3600) throw UsageError{"Wrong --timeout value '" + options.get("timeout") + "' (seconds, up to 3600)."};
+  if (!value || *value < 0 || *value > 3600)
+    throw UsageError{"Wrong --timeout value '" + options.get("timeout") + "' (seconds, up to 3600)."};
   return *value;
 }
 
@@ -117,7 +118,8 @@ Outcome run_mode(const modes::ModeDefinition& mode, const std::vector<std::strin
     if (!options.get("filter-counters").empty()) {
       output::Regex::Error error;
       settings.filter_counters = output::Regex::try_compile(options.get("filter-counters"), "", &error);
-      if (!settings.filter_counters) throw UsageError{"Invalid regular expression in --filter-counters: " + error.message};
+      if (!settings.filter_counters)
+        throw UsageError{"Invalid regular expression in --filter-counters: " + error.message};
     }
     auto getter = [&](const std::string& name) -> std::optional<std::string> {
       if (!options.given(name)) return std::nullopt;
@@ -126,8 +128,9 @@ Outcome run_mode(const modes::ModeDefinition& mode, const std::vector<std::strin
     if (auto error = output::read_counter_settings(groups, getter, settings)) throw UsageError{*error};
     read_centreon_counter_options(options, settings);
 
-    modes::ModeRun run{options, report, groups, transport::Deadline::after_seconds(timeout),
-                       render.verbose || render.debug, render.debug};
+    modes::ModeRun run{
+        options,     report, groups, transport::Deadline::after_seconds(timeout), render.verbose || render.debug,
+        render.debug};
     mode.run(run);
     output::evaluate_counters(groups, settings, report);
     auto rendered = report.render(render);
@@ -143,7 +146,8 @@ Outcome run_mode(const modes::ModeDefinition& mode, const std::vector<std::strin
   } catch (const UsageError& e) {
     return error_outcome(render, e.message);
   } catch (const modes::CheckError& e) {
-    auto rendered = e.has_status() ? report.render_error(render, e.what(), e.status()) : report.render_error(render, e.what());
+    auto rendered =
+        e.has_status() ? report.render_error(render, e.what(), e.status()) : report.render_error(render, e.what());
     return {rendered.text, rendered.exit_code};
   } catch (const std::exception& e) {
     return error_outcome(render, std::string("Internal error: ") + e.what());

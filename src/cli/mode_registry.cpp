@@ -4,9 +4,9 @@
 
 #include "check_mail/modes/mail/imap.hpp"
 #include "check_mail/modes/mail/pop3.hpp"
+#include "check_mail/modes/mail/smtp.hpp"
 #include "check_mail/modes/roundtrip/roundtrip.hpp"
 #include "check_mail/modes/smartermail/modes.hpp"
-#include "check_mail/modes/mail/smtp.hpp"
 
 namespace check_mail::cli {
 namespace {

@@ -7,6 +7,8 @@ namespace check_mail::cli {
 
 std::vector<OptionSpec> global_option_specs() {
   const std::string section = "General options";
+  // One option per line, as --help lists them.
+  // clang-format off
   std::vector<OptionSpec> specs = {
       {"mode", "MODE", "The check to run (see --list-mode).", "", {}, "", false, false, section},
       {"plugin", "NAME",
@@ -18,6 +20,7 @@ std::vector<OptionSpec> global_option_specs() {
       {"verbose", "", "Long output: one line per instance, the protocol dialogue with timings. Given three times (-vvv), also --debug.", "", {}, "v", false, false, section},
       {"debug", "", "Even more long output (requests and decisions; secrets are never shown).", "", {}, "", false, false, section},
   };
+  // clang-format on
   for (OptionSpec& spec : centreon_script_option_specs()) specs.push_back(std::move(spec));
   return specs;
 }
@@ -26,6 +29,8 @@ namespace {
 
 std::vector<OptionSpec> output_option_specs() {
   const std::string section = "Output options";
+  // One option per line, as --help lists them.
+  // clang-format off
   std::vector<OptionSpec> specs = {
       {"filter-perfdata", "REGEX", "Only keep the perfdata whose label matches.", "", {}, "", false, false, section},
       {"filter-counters", "REGEX", "Only evaluate the counters whose label matches (e.g. 'spool-messages').", "", {}, "", false, false, section},
@@ -38,6 +43,7 @@ std::vector<OptionSpec> output_option_specs() {
       {"output-ignore-label", "", "Leave out the 'OK: ' / 'CRITICAL: ' labels.", "", {}, "", false, false, section},
       {"float-precision", "DIGITS", "Digits used when comparing decimal values with thresholds.", "8", {}, "", false, false, section},
   };
+  // clang-format on
   for (OptionSpec& spec : centreon_output_option_specs()) specs.push_back(std::move(spec));
   return specs;
 }
@@ -61,7 +67,9 @@ std::vector<OptionSpec> threshold_option_specs(const std::vector<output::Counter
         OptionSpec spec;
         spec.name = level + "-" + names.primary;
         if (names.alias) spec.aliases.push_back(level + "-" + *names.alias);
-        spec.short_names = level == "warning" ? counter.short_warning : level == "critical" ? counter.short_critical : "";
+        spec.short_names = level == "warning"    ? counter.short_warning
+                           : level == "critical" ? counter.short_critical
+                                                 : "";
         if (args && !may_be_named(spec, *args)) continue;
         spec.section = section;
         if (counter.kind == output::Counter::Kind::Status) {

@@ -159,7 +159,8 @@ std::string proxy_authority(const std::string& proxy) {
 }
 
 std::string host_of(const std::string& authority_text) {
-  if (!authority_text.empty() && authority_text[0] == '[') return authority_text.substr(1, authority_text.find(']') - 1);
+  if (!authority_text.empty() && authority_text[0] == '[')
+    return authority_text.substr(1, authority_text.find(']') - 1);
   return authority_text.substr(0, authority_text.rfind(':'));
 }
 
@@ -204,11 +205,13 @@ std::string resolved_entry(const std::string& authority_text, long default_port,
   if (host.empty() || is_ip_literal(host)) return {};
   auto colon = authority_text.rfind(':');
   bool has_port = colon != std::string::npos && authority_text.find(']', colon) == std::string::npos;
-  auto port = has_port ? util::parse_integer(authority_text.substr(colon + 1), 1, 65535) : std::optional<long long>(default_port);
+  auto port = has_port ? util::parse_integer(authority_text.substr(colon + 1), 1, 65535)
+                       : std::optional<long long>(default_port);
   if (!port || (!has_port && authority_text.find(':') != std::string::npos && authority_text[0] != '[')) return {};
   std::string entry = host + ":" + std::to_string(*port) + ":";
   bool first = true;
-  for (const ResolvedAddress& address : resolve_host(host, static_cast<std::uint16_t>(*port), AddressFamily::any, deadline)) {
+  for (const ResolvedAddress& address :
+       resolve_host(host, static_cast<std::uint16_t>(*port), AddressFamily::any, deadline)) {
     entry += (first ? "" : ",") + (address.family == AF_INET6 ? "[" + address.text() + "]" : address.text());
     first = false;
   }
@@ -222,8 +225,8 @@ std::string resolve_within(const std::string& authority_text, long default_port,
     return resolved_entry(authority_text, default_port, deadline);
   } catch (const TransportError& e) {
     if (e.kind() == ErrorKind::timeout)
-      throw HttpError(HttpError::Kind::Timeout,
-                      "Timeout after " + budget_text(deadline) + " waiting for " + url + " (resolving the " + what + "host name)");
+      throw HttpError(HttpError::Kind::Timeout, "Timeout after " + budget_text(deadline) + " waiting for " + url +
+                                                    " (resolving the " + what + "host name)");
     throw HttpError(HttpError::Kind::Resolve, "Cannot resolve " + what + "host name '" + host_of(authority_text) + "'");
   }
 }
@@ -295,7 +298,8 @@ HttpResponse HttpClient::perform_unredacted(const HttpRequest& request, const De
     std::string port = target.substr(target.rfind(':') + 1);
     entries.push_back(host_of(target) + ":" + port + ":" + options_.peer_address);
   } else if (options_.proxy.empty()) {
-    entries.push_back(resolve_within(target, request.url.rfind("https:", 0) == 0 ? 443 : 80, deadline, request.url, ""));
+    entries.push_back(
+        resolve_within(target, request.url.rfind("https:", 0) == 0 ? 443 : 80, deadline, request.url, ""));
   }
   if (!options_.proxy.empty())  // libcurl resolves the proxy's name, the proxy the server's
     entries.push_back(resolve_within(proxy_authority(options_.proxy), 1080, deadline, request.url, "proxy "));
@@ -322,12 +326,15 @@ HttpResponse HttpClient::perform_unredacted(const HttpRequest& request, const De
       case CURLE_COULDNT_CONNECT:
         // Through a proxy it is the proxy that could not be reached (named without its credentials).
         throw HttpError(HttpError::Kind::Connect,
-                        "Cannot connect to " + (options_.proxy.empty() ? target : "proxy " + proxy_authority(options_.proxy)) +
-                            ": " + (os_errno ? lower_first(std::strerror(static_cast<int>(os_errno))) : detail));
+                        "Cannot connect to " +
+                            (options_.proxy.empty() ? target : "proxy " + proxy_authority(options_.proxy)) + ": " +
+                            (os_errno ? lower_first(std::strerror(static_cast<int>(os_errno))) : detail));
       case CURLE_OPERATION_TIMEDOUT:
-        throw HttpError(HttpError::Kind::Timeout, "Timeout after " + budget_text(deadline) + " waiting for " + request.url);
+        throw HttpError(HttpError::Kind::Timeout,
+                        "Timeout after " + budget_text(deadline) + " waiting for " + request.url);
       case CURLE_PEER_FAILED_VERIFICATION:
-        throw HttpError(HttpError::Kind::TlsVerify, "TLS certificate verification failed for " + target + ": " + detail);
+        throw HttpError(HttpError::Kind::TlsVerify,
+                        "TLS certificate verification failed for " + target + ": " + detail);
       case CURLE_SSL_CONNECT_ERROR:
         throw HttpError(HttpError::Kind::Tls, "TLS handshake with " + target + " failed: " + detail);
       case CURLE_OUT_OF_MEMORY:
@@ -339,8 +346,7 @@ HttpResponse HttpClient::perform_unredacted(const HttpRequest& request, const De
           throw HttpError(HttpError::Kind::TooLarge, "Reply from " + request.url + " is larger than " +
                                                          std::to_string(options_.max_body >> 20) + " MiB");
         [[fallthrough]];
-      default:
-        throw HttpError(HttpError::Kind::Transfer, "HTTP transfer failed for " + request.url + ": " + detail);
+      default: throw HttpError(HttpError::Kind::Transfer, "HTTP transfer failed for " + request.url + ": " + detail);
     }
   }
   HttpResponse response;
@@ -354,7 +360,8 @@ HttpResponse HttpClient::perform_unredacted(const HttpRequest& request, const De
   if (trace_) {
     trace_("HTTP " + std::to_string(response.status) + " " + response.reason + " (" +
            std::to_string(response.body.size()) + " bytes)");
-    if (!response.redirect_url.empty()) trace_("redirect to " + response.redirect_url + " not followed (redirects never are)");
+    if (!response.redirect_url.empty())
+      trace_("redirect to " + response.redirect_url + " not followed (redirects never are)");
   }
   return response;
 }

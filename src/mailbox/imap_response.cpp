@@ -2,8 +2,8 @@
 
 #include <algorithm>
 
-#include "check_mail/net/error.hpp"
 #include "check_mail/mailbox/mail_headers.hpp"
+#include "check_mail/net/error.hpp"
 #include "check_mail/util/strings.hpp"
 
 namespace check_mail::transport::imap {
@@ -55,7 +55,7 @@ struct Value {
 
 // Reads values from a response text whose literals are "{n}" markers.
 class ValueReader {
- public:
+public:
   ValueReader(std::string_view text, const std::vector<std::string>& literals) : text_(text), literals_(literals) {}
 
   // The next value, or nullopt at the end of the text (or before a ')').
@@ -73,7 +73,7 @@ class ValueReader {
   [[nodiscard]] bool at_end() const { return pos_ >= text_.size(); }
   [[nodiscard]] std::string_view rest() const { return text_.substr(std::min(pos_, text_.size())); }
 
- private:
+private:
   void skip_blanks() {
     while (!at_end() && text_[pos_] == ' ') ++pos_;
   }

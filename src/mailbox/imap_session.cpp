@@ -34,9 +34,7 @@ void Session::describe_refusal(mailbox::Failure& failure) const {
   failure.response_code = refusal_->code;
 }
 
-bool Session::may_say_goodbye() const {
-  return !(refusal_ && refusal_->condition == StatusResponse::Condition::bye);
-}
+bool Session::may_say_goodbye() const { return !(refusal_ && refusal_->condition == StatusResponse::Condition::bye); }
 
 std::string Session::next_tag() {
   char tag[16];
@@ -132,7 +130,8 @@ void Session::read_greeting() {
   const auto status = parse_status(reply.final.text);
   if (reply.final.kind != Response::Kind::untagged || !status) {
     // A POP3 server's "+OK ..." is a continuation to the IMAP parser: quote it as it came.
-    const std::string& received = reply.final.kind == Response::Kind::continuation ? reply.final.line : reply.final.text;
+    const std::string& received =
+        reply.final.kind == Response::Kind::continuation ? reply.final.line : reply.final.text;
     throw TransportError(ErrorKind::protocol, "not an IMAP greeting: " + util::sanitize_line(received, 120));
   }
   result_.greeting = util::sanitize_line(status->text, 200);

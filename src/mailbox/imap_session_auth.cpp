@@ -82,7 +82,9 @@ sasl::Mechanism Session::authenticate(const std::vector<sasl::Mechanism>& candid
     return answer(continue_command(last.tag, response.wire, response.shown));
   };
   adapter.cancel = [&] { return answer(continue_command(last.tag, "*", "*")); };
-  adapter.refused = [&](std::string_view mechanism) { (void)expect_ok(last, "AUTHENTICATE " + std::string(mechanism)); };
+  adapter.refused = [&](std::string_view mechanism) {
+    (void)expect_ok(last, "AUTHENTICATE " + std::string(mechanism));
+  };
   adapter.note = [&](std::string_view text) { protocol_->note(text); };
 
   sasl::Credentials credentials = mailbox::detail::sasl_credentials(options_);

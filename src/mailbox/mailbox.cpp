@@ -14,32 +14,19 @@ std::string_view protocol_name(Protocol protocol) { return protocol == Protocol:
 
 std::string_view phase_name(Phase phase) {
   switch (phase) {
-    case Phase::dns:
-      return "dns";
-    case Phase::connect:
-      return "connect";
-    case Phase::tls_handshake:
-      return "tls_handshake";
-    case Phase::greeting:
-      return "greeting";
-    case Phase::capability:
-      return "capability";
-    case Phase::starttls:
-      return "starttls";
-    case Phase::login:
-      return "login";
-    case Phase::mailbox:
-      return "mailbox";
-    case Phase::search:
-      return "search";
-    case Phase::fetch:
-      return "fetch";
-    case Phase::remove:
-      return "delete";
-    case Phase::logout:
-      return "logout";
-    case Phase::done:
-      return "done";
+    case Phase::dns: return "dns";
+    case Phase::connect: return "connect";
+    case Phase::tls_handshake: return "tls_handshake";
+    case Phase::greeting: return "greeting";
+    case Phase::capability: return "capability";
+    case Phase::starttls: return "starttls";
+    case Phase::login: return "login";
+    case Phase::mailbox: return "mailbox";
+    case Phase::search: return "search";
+    case Phase::fetch: return "fetch";
+    case Phase::remove: return "delete";
+    case Phase::logout: return "logout";
+    case Phase::done: return "done";
   }
   return "unknown";
 }
@@ -67,29 +54,19 @@ void require_protected_channel(bool tls_active, const Options& options) {
 
 std::string_view phase_label(Phase phase) {
   switch (phase) {
-    case Phase::greeting:
-      return "greeting";
-    case Phase::capability:
-      return "CAPABILITY";
-    case Phase::starttls:
-      return "STARTTLS";
-    case Phase::login:
-      return "login";
-    case Phase::mailbox:
-      return "mailbox";
-    case Phase::search:
-      return "search";
-    case Phase::fetch:
-      return "fetch";
-    case Phase::remove:
-      return "delete";
-    case Phase::logout:
-      return "logout";
+    case Phase::greeting: return "greeting";
+    case Phase::capability: return "CAPABILITY";
+    case Phase::starttls: return "STARTTLS";
+    case Phase::login: return "login";
+    case Phase::mailbox: return "mailbox";
+    case Phase::search: return "search";
+    case Phase::fetch: return "fetch";
+    case Phase::remove: return "delete";
+    case Phase::logout: return "logout";
     case Phase::dns:
     case Phase::connect:
     case Phase::tls_handshake:
-    case Phase::done:
-      break;
+    case Phase::done: break;
   }
   return {};
 }
@@ -119,7 +96,8 @@ Failure internal_failure(Phase phase) noexcept {
   }
 }
 
-std::vector<sasl::Mechanism> sasl_candidates(const Options& options, bool tls, const std::vector<std::string>& offered) {
+std::vector<sasl::Mechanism> sasl_candidates(const Options& options, bool tls,
+                                             const std::vector<std::string>& offered) {
   if (options.auth.is(sasl::Mechanism::login)) return {};
   const sasl::Conditions conditions{tls, options.allow_plaintext_auth, static_cast<bool>(options.access_token)};
   std::vector<sasl::Mechanism> chosen = sasl::candidates(options.auth, offered, conditions);

@@ -6,9 +6,9 @@
 #include <string_view>
 #include <vector>
 
+#include "check_mail/mailbox/mailbox.hpp"
 #include "check_mail/net/deadline.hpp"
 #include "check_mail/net/error.hpp"
-#include "check_mail/mailbox/mailbox.hpp"
 #include "check_mail/sasl/sasl.hpp"
 
 namespace check_mail::transport::mailbox::detail {

@@ -9,8 +9,7 @@ namespace check_mail::transport {
 namespace {
 
 [[noreturn]] void too_long(std::size_t max_line) {
-  throw TransportError(ErrorKind::too_long,
-                       "server sent a line longer than " + std::to_string(max_line) + " bytes");
+  throw TransportError(ErrorKind::too_long, "server sent a line longer than " + std::to_string(max_line) + " bytes");
 }
 
 }  // namespace

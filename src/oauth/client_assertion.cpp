@@ -40,8 +40,10 @@ std::string base64url(std::string_view bytes) {
   std::string text = util::base64_encode(bytes);
   while (!text.empty() && text.back() == '=') text.pop_back();
   for (char& c : text) {
-    if (c == '+') c = '-';
-    else if (c == '/') c = '_';
+    if (c == '+')
+      c = '-';
+    else if (c == '/')
+      c = '_';
   }
   return text;
 }
@@ -50,7 +52,8 @@ std::string client_assertion_jwt(const std::string& certificate_file, const std:
                                  std::string_view client_id, std::string_view token_url, long long now) {
   auto cert_bio = open_file(certificate_file);
   Owned<X509, X509_free> certificate(PEM_read_bio_X509(cert_bio.get(), nullptr, no_passphrase, nullptr));
-  if (!certificate) throw std::runtime_error("No PEM certificate in the OAuth client certificate file '" + certificate_file + "'");
+  if (!certificate)
+    throw std::runtime_error("No PEM certificate in the OAuth client certificate file '" + certificate_file + "'");
   const std::string& key_path = key_file.empty() ? certificate_file : key_file;
   auto key_bio = open_file(key_path);
   Owned<EVP_PKEY, EVP_PKEY_free> key(PEM_read_bio_PrivateKey(key_bio.get(), nullptr, no_passphrase, nullptr));
@@ -69,9 +72,11 @@ std::string client_assertion_jwt(const std::string& certificate_file, const std:
   const nlohmann::json header = {{"alg", "RS256"},
                                  {"typ", "JWT"},
                                  {"x5t#S256", base64url({reinterpret_cast<const char*>(thumbprint), thumbprint_size})}};
-  const nlohmann::json claims = {{"aud", token_url}, {"iss", client_id}, {"sub", client_id},
-                                 {"jti", util::to_hex({reinterpret_cast<const char*>(nonce), sizeof nonce})},
-                                 {"nbf", now}, {"iat", now}, {"exp", now + 300}};
+  const nlohmann::json claims = {
+      {"aud", token_url}, {"iss", client_id},
+      {"sub", client_id}, {"jti", util::to_hex({reinterpret_cast<const char*>(nonce), sizeof nonce})},
+      {"nbf", now},       {"iat", now},
+      {"exp", now + 300}};
   const std::string signing_input = base64url(header.dump()) + "." + base64url(claims.dump());
 
   Owned<EVP_MD_CTX, EVP_MD_CTX_free> context(EVP_MD_CTX_new());

@@ -10,8 +10,8 @@
 #include <cstdlib>
 #include <cstring>
 
-#include "check_mail/util/files.hpp"
 #include "check_mail/util/digest.hpp"
+#include "check_mail/util/files.hpp"
 
 namespace check_mail::oauth {
 namespace {
@@ -57,7 +57,8 @@ std::optional<long long> cache_until(long long now, long long expires_in) {
 }
 
 std::string default_cache_directory() {
-  if (const char* xdg = std::getenv("XDG_CACHE_HOME"); xdg != nullptr && xdg[0] == '/') return std::string(xdg) + "/check_mail";
+  if (const char* xdg = std::getenv("XDG_CACHE_HOME"); xdg != nullptr && xdg[0] == '/')
+    return std::string(xdg) + "/check_mail";
   if (const char* home = std::getenv("HOME"); home != nullptr && home[0] == '/' && std::string_view(home) != "/")
     return std::string(home) + "/.cache/check_mail";
   return "/tmp/check_mail-" + std::to_string(::geteuid());

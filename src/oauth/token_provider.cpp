@@ -31,7 +31,9 @@ bool credentials_refused(const std::string& error) {
 }  // namespace
 
 TokenProvider::TokenProvider(TokenSourceSettings settings, std::function<void(const std::string&)> note)
-    : settings_(std::move(settings)), note_(std::move(note)), endpoint_(endpoint_for_display(settings_.grant.token_url)) {}
+    : settings_(std::move(settings)),
+      note_(std::move(note)),
+      endpoint_(endpoint_for_display(settings_.grant.token_url)) {}
 
 std::string TokenProvider::redact(std::string text) const {
   for (const std::string* secret : {&settings_.given_token, &settings_.grant.client_secret,
@@ -47,8 +49,8 @@ std::string TokenProvider::cache_identity() const {
   // The credentials count as part of the identity (hashed): a rotated secret or refresh token
   // must not keep using a token obtained with the old one.
   const std::string credentials = g.client_secret + '\n' + g.refresh_token + '\n' + settings_.client_certificate_file;
-  return "oauth\n" + std::to_string(static_cast<int>(g.type)) + '\n' + g.token_url + '\n' + g.client_id + '\n' + g.scope +
-         '\n' + util::sha256_hex(credentials);
+  return "oauth\n" + std::to_string(static_cast<int>(g.type)) + '\n' + g.token_url + '\n' + g.client_id + '\n' +
+         g.scope + '\n' + util::sha256_hex(credentials);
 }
 
 ObtainedToken TokenProvider::obtain(const transport::Deadline& deadline) {
@@ -60,7 +62,8 @@ ObtainedToken TokenProvider::obtain(const transport::Deadline& deadline) {
     const TokenCache cache(settings_.cache_directory, cache_identity());
     if (auto cached = cache.load(now_epoch())) {
       last_token_ = cached->access_token;
-      return {cached->access_token, 0, true, "cached token from the " + grant_name(settings_.grant.type) + " at " + endpoint_};
+      return {cached->access_token, 0, true,
+              "cached token from the " + grant_name(settings_.grant.type) + " at " + endpoint_};
     }
   }
   return request(deadline);
@@ -103,18 +106,19 @@ ObtainedToken TokenProvider::request(const transport::Deadline& deadline) {
     throw TokenError(redact(what + ": " + message), false);
   }
   const auto reply = parse_token_reply(response.status, response.body);
-  const std::string http_status =
-      "HTTP " + std::to_string(response.status) + (response.reason.empty() ? "" : " " + util::sanitize_line(response.reason, 60));
+  const std::string http_status = "HTTP " + std::to_string(response.status) +
+                                  (response.reason.empty() ? "" : " " + util::sanitize_line(response.reason, 60));
   if (reply && !reply->error.empty()) {
-    std::string message = what + " refused the " + grant_name(grant.type) + ": " + util::sanitize_line(reply->error, 60);
+    std::string message =
+        what + " refused the " + grant_name(grant.type) + ": " + util::sanitize_line(reply->error, 60);
     if (!reply->error_description.empty()) message += " (" + util::sanitize_line(reply->error_description, 240) + ")";
     const bool refused = credentials_refused(reply->error);
     if (!refused) message += " [" + http_status + "]";
     throw TokenError(redact(message), refused);
   }
   if (!reply) {
-    const std::string problem = response.status >= 200 && response.status < 300 ? "a reply that holds no bearer token"
-                                                                                : "no token";
+    const std::string problem =
+        response.status >= 200 && response.status < 300 ? "a reply that holds no bearer token" : "no token";
     throw TokenError(what + " answered " + http_status + " with " + problem, false);
   }
   last_token_ = reply->access_token;

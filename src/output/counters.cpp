@@ -37,7 +37,7 @@ std::string format_value(const std::string& tmpl, double value) {
   if (conversion == 'd' || conversion == 'i' || conversion == 'u') {
     double truncated = std::trunc(value);
     rendered = std::fabs(truncated) < 9.2e18 ? util::format("%lld", static_cast<long long>(truncated))
-                                            : util::format("%.0f", truncated);
+                                             : util::format("%.0f", truncated);
   } else if (conversion == 's') {
     rendered = util::format_number(value);
   } else {
@@ -72,17 +72,25 @@ CounterOutcome run_counter(const Counter& counter, const CounterThresholds& thre
   }
   if (counter.kind == Counter::Kind::Status) {
     Variables vars = to_variables(values);
-    if (thresholds.critical_expr.evaluate(vars)) outcome.status = Status::Critical;
-    else if (thresholds.warning_expr.evaluate(vars)) outcome.status = Status::Warning;
-    else if (thresholds.unknown_expr.evaluate(vars)) outcome.status = Status::Unknown;
+    if (thresholds.critical_expr.evaluate(vars))
+      outcome.status = Status::Critical;
+    else if (thresholds.warning_expr.evaluate(vars))
+      outcome.status = Status::Warning;
+    else if (thresholds.unknown_expr.evaluate(vars))
+      outcome.status = Status::Unknown;
   } else {
     double value = it->second.number.value_or(0.0);
-    if (thresholds.critical && thresholds.critical->alerts(value, float_precision)) outcome.status = Status::Critical;
-    else if (thresholds.warning && thresholds.warning->alerts(value, float_precision)) outcome.status = Status::Warning;
-    else if (thresholds.unknown && thresholds.unknown->alerts(value, float_precision)) outcome.status = Status::Unknown;
+    if (thresholds.critical && thresholds.critical->alerts(value, float_precision))
+      outcome.status = Status::Critical;
+    else if (thresholds.warning && thresholds.warning->alerts(value, float_precision))
+      outcome.status = Status::Warning;
+    else if (thresholds.unknown && thresholds.unknown->alerts(value, float_precision))
+      outcome.status = Status::Unknown;
   }
-  if (counter.output) outcome.message = counter.output(values);
-  else outcome.message = format_value(counter.output_template, it->second.number.value_or(0.0));
+  if (counter.output)
+    outcome.message = counter.output(values);
+  else
+    outcome.message = format_value(counter.output_template, it->second.number.value_or(0.0));
   return outcome;
 }
 
@@ -129,8 +137,8 @@ InstanceResult run_instance(const CounterGroup& group, const CounterSettings& se
       if (counter.display_ok) append(result.long_msg, outcome.message);
       continue;
     }
-    bool shown = counter.display_ok ||
-                 (settings.display_ok_counters && settings.display_ok_counters->search(counter.label));
+    bool shown =
+        counter.display_ok || (settings.display_ok_counters && settings.display_ok_counters->search(counter.label));
     if (shown || outcome.status != Status::Ok) append(result.long_msg, outcome.message);
     result.status = worst(result.status, outcome.status);
     if (outcome.status != Status::Ok) append(result.short_msg, outcome.message);
@@ -159,22 +167,25 @@ std::optional<std::string> read_counter_settings(const std::vector<CounterGroup>
         std::string text = given.value_or("");
         if (counter.kind == Counter::Kind::Status) {
           if (!given)
-            text = level == "unknown" ? counter.default_unknown
-                                      : level == "warning" ? counter.default_warning : counter.default_critical;
+            text = level == "unknown"   ? counter.default_unknown
+                   : level == "warning" ? counter.default_warning
+                                        : counter.default_critical;
           ExpressionError error;
           Expression expr = Expression::parse(text, counter.variables, &error);
           if (!error.message.empty())
             return "Syntax error in --" + level + "-" + names.primary + " at position " +
                    std::to_string(error.position) + ": " + error.message;
-          (level == "unknown" ? thresholds.unknown_expr
-                              : level == "warning" ? thresholds.warning_expr : thresholds.critical_expr) = std::move(expr);
+          (level == "unknown"   ? thresholds.unknown_expr
+           : level == "warning" ? thresholds.warning_expr
+                                : thresholds.critical_expr) = std::move(expr);
           continue;
         }
         if (util::trim(text).empty()) continue;
         auto range = parse_range(text);
         if (!range) return "Wrong " + level + "-" + names.primary + " threshold '" + text + "'.";
-        (level == "unknown" ? thresholds.unknown : level == "warning" ? thresholds.warning : thresholds.critical) =
-            std::move(range);
+        (level == "unknown"   ? thresholds.unknown
+         : level == "warning" ? thresholds.warning
+                              : thresholds.critical) = std::move(range);
       }
     }
   }
@@ -187,8 +198,10 @@ void evaluate_counters(const std::vector<CounterGroup>& groups, const CounterSet
     if (group.kind == CounterGroup::Kind::Global) {
       InstanceResult r = run_instance(group, settings, group.global, nullptr, report);
       std::string prefix = group.prefix ? group.prefix("", group.global) : "";
-      if (r.status != Status::Ok) report.add(r.status, prefix + r.short_msg);
-      else if (!r.long_msg.empty()) report.add(Status::Ok, prefix + r.long_msg);
+      if (r.status != Status::Ok)
+        report.add(r.status, prefix + r.short_msg);
+      else if (!r.long_msg.empty())
+        report.add(Status::Ok, prefix + r.long_msg);
       continue;
     }
     bool multiple = group.instances.size() > 1;

@@ -247,7 +247,8 @@ private:
     if (std::isdigit(static_cast<unsigned char>(c)) || c == '-' || c == '+' || c == '.') {
       std::size_t start = pos_;
       ++pos_;
-      while (pos_ < text_.size() && (std::isalnum(static_cast<unsigned char>(text_[pos_])) || text_[pos_] == '.')) ++pos_;
+      while (pos_ < text_.size() && (std::isalnum(static_cast<unsigned char>(text_[pos_])) || text_[pos_] == '.'))
+        ++pos_;
       std::string number(text_.substr(start, pos_ - start));
       auto value = util::parse_number(number);
       if (!value) {
@@ -295,8 +296,10 @@ private:
     ++pos_;
     std::string pattern;
     while (pos_ < text_.size() && text_[pos_] != close) {
-      if (text_[pos_] == '\\' && pos_ + 1 < text_.size() && text_[pos_ + 1] == close) ++pos_;  // \/ -> /
-      else if (text_[pos_] == '\\' && pos_ + 1 < text_.size()) pattern += text_[pos_++];
+      if (text_[pos_] == '\\' && pos_ + 1 < text_.size() && text_[pos_ + 1] == close)
+        ++pos_;  // \/ -> /
+      else if (text_[pos_] == '\\' && pos_ + 1 < text_.size())
+        pattern += text_[pos_++];
       pattern += text_[pos_++];
     }
     if (pos_ >= text_.size()) {
@@ -345,8 +348,6 @@ Expression Expression::parse(std::string_view text, const std::vector<std::strin
   return expression;
 }
 
-bool Expression::evaluate(const Variables& variables) const {
-  return root_ && root_->eval(variables).truthy();
-}
+bool Expression::evaluate(const Variables& variables) const { return root_ && root_->eval(variables).truthy(); }
 
 }  // namespace check_mail::output

@@ -157,7 +157,8 @@ std::optional<std::string> PerfdataRewrite::add(Kind kind, std::string_view valu
   extend.warning = non_empty(parts, 6);
   extend.critical = non_empty(parts, 7);
   if (auto method = non_empty(parts, 2)) {
-    auto form = Regex::try_compile("^\\s*(invert|percent|scale|math|min|max|average|sum|eval)\\s*\\(\\s*(.*?)\\s*\\)\\s*$");
+    auto form =
+        Regex::try_compile("^\\s*(invert|percent|scale|math|min|max|average|sum|eval)\\s*\\(\\s*(.*?)\\s*\\)\\s*$");
     if (!form->search(*method)) {
       notes.push_back("method in argument '" + std::string(value) + "' is unknown");
       return std::nullopt;
@@ -213,7 +214,8 @@ void PerfdataRewrite::apply_one(const Extend& extend, std::vector<Perfdata>& per
       if (!max || !value) return;
       perf.value = number_text(*max - *value);
       for (std::string* t : {&perf.warning, &perf.critical})
-        *t = map_threshold(*t, [&](double x) { return *max - x; }, true);
+        *t = map_threshold(
+            *t, [&](double x) { return *max - x; }, true);
     } else if (extend.method == "percent") {
       if (!max || !value || *max == 0) return;
       perf.value = util::format("%.2f", *value * 100 / *max);
@@ -230,7 +232,7 @@ void PerfdataRewrite::apply_one(const Extend& extend, std::vector<Perfdata>& per
       if (!extend.apply_threshold) return;
       for (std::string* t : {&perf.warning, &perf.critical})
         *t = map_threshold(*t, [&](double x) { return evaluate_math(extend.args, x).value_or(x); });
-      perf.max = "100";  // as Centreon's apply_pfdata_math does
+      perf.max = "100";                   // as Centreon's apply_pfdata_math does
     } else if (!extend.method.empty()) {  // min, max, average, sum over the labels matching args
       std::string pattern = extend.args;
       if (extend.match && pattern.find('$') != std::string::npos) {
@@ -253,9 +255,12 @@ void PerfdataRewrite::apply_one(const Extend& extend, std::vector<Perfdata>& per
         total += *v;
         ++count;
       }
-      if (extend.method == "sum" && count) perf.value = number_text(total);
-      else if (extend.method == "average" && count) perf.value = util::format("%.2f", total / count);
-      else if (result) perf.value = number_text(*result);
+      if (extend.method == "sum" && count)
+        perf.value = number_text(total);
+      else if (extend.method == "average" && count)
+        perf.value = util::format("%.2f", total / count);
+      else if (result)
+        perf.value = number_text(*result);
     }
   };
   auto finish = [&](Perfdata& perf) {
@@ -289,8 +294,10 @@ void PerfdataRewrite::apply_one(const Extend& extend, std::vector<Perfdata>& per
       if (auto changed = extend.match->substitute(perf.label, *extend.substitute, false)) perf.label = *changed;
     run_method(perf, source_label);
     finish(perf);
-    if (extend.kind == Kind::Change) perfdata[i] = std::move(perf);
-    else if (!perf.value.empty()) added.push_back(std::move(perf));
+    if (extend.kind == Kind::Change)
+      perfdata[i] = std::move(perf);
+    else if (!perf.value.empty())
+      added.push_back(std::move(perf));
   }
   for (Perfdata& perf : added) perfdata.push_back(std::move(perf));
 }

@@ -16,7 +16,8 @@ std::size_t scan_bound(std::string_view text, std::size_t pos) {
   std::size_t digits = i;
   while (i < text.size() && std::isdigit(static_cast<unsigned char>(text[i]))) ++i;
   if (i == digits) return 0;
-  if (i + 1 < text.size() && (text[i] == '.' || text[i] == ',') && std::isdigit(static_cast<unsigned char>(text[i + 1]))) {
+  if (i + 1 < text.size() && (text[i] == '.' || text[i] == ',') &&
+      std::isdigit(static_cast<unsigned char>(text[i + 1]))) {
     ++i;
     while (i < text.size() && std::isdigit(static_cast<unsigned char>(text[i]))) ++i;
   }

@@ -37,8 +37,8 @@ Regex Regex::compile(std::string_view pattern, std::string_view flags, Error* er
   int code = 0;
   PCRE2_SIZE offset = 0;
   Regex regex;
-  regex.code_ = pcre2_compile(reinterpret_cast<PCRE2_SPTR>(pattern.data()), pattern.size(), options, &code,
-                              &offset, nullptr);
+  regex.code_ =
+      pcre2_compile(reinterpret_cast<PCRE2_SPTR>(pattern.data()), pattern.size(), options, &code, &offset, nullptr);
   if (!regex.code_ && error) {
     PCRE2_UCHAR buffer[256];
     pcre2_get_error_message(code, buffer, sizeof buffer);
@@ -70,8 +70,8 @@ bool Regex::search(std::string_view subject) const {
   if (!code_) return false;
   pcre2_match_data* data = pcre2_match_data_create_from_pattern(as_code(code_), nullptr);
   pcre2_match_context* context = limited_context();
-  int rc = pcre2_match(as_code(code_), reinterpret_cast<PCRE2_SPTR>(subject.data()), subject.size(), 0, 0, data,
-                       context);
+  int rc =
+      pcre2_match(as_code(code_), reinterpret_cast<PCRE2_SPTR>(subject.data()), subject.size(), 0, 0, data, context);
   pcre2_match_context_free(context);
   pcre2_match_data_free(data);
   return rc >= 0;
@@ -80,15 +80,15 @@ bool Regex::search(std::string_view subject) const {
 std::optional<std::string> Regex::substitute(std::string_view subject, std::string_view replacement,
                                              bool global) const {
   if (!code_) return std::nullopt;
-  uint32_t options = PCRE2_SUBSTITUTE_OVERFLOW_LENGTH | PCRE2_SUBSTITUTE_UNSET_EMPTY |
-                     PCRE2_SUBSTITUTE_UNKNOWN_UNSET | (global ? PCRE2_SUBSTITUTE_GLOBAL : 0);
+  uint32_t options = PCRE2_SUBSTITUTE_OVERFLOW_LENGTH | PCRE2_SUBSTITUTE_UNSET_EMPTY | PCRE2_SUBSTITUTE_UNKNOWN_UNSET |
+                     (global ? PCRE2_SUBSTITUTE_GLOBAL : 0);
   std::string out(subject.size() + replacement.size() + 64, '\0');
   pcre2_match_context* context = limited_context();
   for (int attempt = 0; attempt < 2; ++attempt) {
     PCRE2_SIZE length = out.size();
-    int rc = pcre2_substitute(as_code(code_), reinterpret_cast<PCRE2_SPTR>(subject.data()), subject.size(), 0,
-                              options, nullptr, context, reinterpret_cast<PCRE2_SPTR>(replacement.data()),
-                              replacement.size(), reinterpret_cast<PCRE2_UCHAR*>(out.data()), &length);
+    int rc = pcre2_substitute(as_code(code_), reinterpret_cast<PCRE2_SPTR>(subject.data()), subject.size(), 0, options,
+                              nullptr, context, reinterpret_cast<PCRE2_SPTR>(replacement.data()), replacement.size(),
+                              reinterpret_cast<PCRE2_UCHAR*>(out.data()), &length);
     if (rc == PCRE2_ERROR_NOMEMORY) {
       out.resize(length);
       continue;

@@ -6,8 +6,8 @@
 
 #include <chrono>
 
-#include "report_formats.hpp"
 #include "check_mail/util/secrets.hpp"
+#include "report_formats.hpp"
 
 #include "check_mail/util/strings.hpp"
 
@@ -101,10 +101,13 @@ std::vector<Perfdata> Report::visible_perfdata(const RenderOptions& options) con
   std::vector<Perfdata> out;
   for (const Perfdata& perf : all) {
     if (options.filter_perfdata && !options.filter_perfdata->search(perf.label)) continue;
-    if (options.filter_perfdata_adv &&
-        !options.filter_perfdata_adv->evaluate({{"label", perf.label}, {"value", perf.value}, {"unit", perf.unit},
-                                                {"warning", perf.warning}, {"critical", perf.critical},
-                                                {"min", perf.min}, {"max", perf.max}}))
+    if (options.filter_perfdata_adv && !options.filter_perfdata_adv->evaluate({{"label", perf.label},
+                                                                               {"value", perf.value},
+                                                                               {"unit", perf.unit},
+                                                                               {"warning", perf.warning},
+                                                                               {"critical", perf.critical},
+                                                                               {"min", perf.min},
+                                                                               {"max", perf.max}}))
       continue;
     Perfdata shown = perf;
     if (options.filter_uom && !options.filter_uom->search(shown.unit)) shown.unit.clear();
@@ -177,25 +180,37 @@ Report::Rendered Report::render_as(const RenderOptions& options, Status status, 
     std::string exit_name(status_label(status));
     if (!with_perfdata) exit_name = util::to_lower(exit_name);
     if (!options.json)
-      return {render_xml(options.plugin_name, options.mode_name, exit_name, entries, perfdata), exit_code(options, status)};
+      return {render_xml(options.plugin_name, options.mode_name, exit_name, entries, perfdata),
+              exit_code(options, status)};
     nlohmann::ordered_json outputs = nlohmann::ordered_json::array();
     for (const OutputEntry& entry : entries) {
-      if (entry.type == 1) outputs.push_back({{"type", 1}, {"msg", entry.msg}, {"exit", entry.exit}});
-      else outputs.push_back({{"type", 2}, {"msg", entry.msg}});
+      if (entry.type == 1)
+        outputs.push_back({{"type", 1}, {"msg", entry.msg}, {"exit", entry.exit}});
+      else
+        outputs.push_back({{"type", 2}, {"msg", entry.msg}});
     }
     nlohmann::ordered_json perfs = nlohmann::ordered_json::array();
     for (const Perfdata& p : perfdata) {
       // Centreon doubles quotes in the label itself, so its JSON shows them doubled too.
-      nlohmann::ordered_json perf = {{"label", util::replace_all(p.label, "'", "''")}, {"value", p.value}, {"unit", p.unit}, {"warning", p.warning},
-                                     {"critical", p.critical}, {"min", p.min}, {"max", p.max}, {"mode", options.mode_name}};
+      nlohmann::ordered_json perf = {{"label", util::replace_all(p.label, "'", "''")},
+                                     {"value", p.value},
+                                     {"unit", p.unit},
+                                     {"warning", p.warning},
+                                     {"critical", p.critical},
+                                     {"min", p.min},
+                                     {"max", p.max},
+                                     {"mode", options.mode_name}};
       if (!p.nlabel.empty()) perf["nlabel"] = p.nlabel;
       if (!p.instance.empty()) perf["instances"] = p.instance;
       perfs.push_back(std::move(perf));
     }
-    nlohmann::ordered_json document = {
-        {"plugin",
-         {{"name", options.plugin_name}, {"mode", options.mode_name}, {"exit", exit_name},
-          {"exit_code", exit_code(options, status)}, {"outputs", outputs}, {"perfdatas", perfs}}}};
+    nlohmann::ordered_json document = {{"plugin",
+                                        {{"name", options.plugin_name},
+                                         {"mode", options.mode_name},
+                                         {"exit", exit_name},
+                                         {"exit_code", exit_code(options, status)},
+                                         {"outputs", outputs},
+                                         {"perfdatas", perfs}}}};
     return {document.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n",
             exit_code(options, status)};
   }
@@ -211,8 +226,10 @@ Report::Rendered Report::render_as(const RenderOptions& options, Status status, 
       options.rewrite.apply(extra);
       samples.insert(samples.end(), extra.begin(), extra.end());
     }
-    auto now = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch());
-    return {render_openmetrics(options.plugin_name, options.mode_name, samples, now.count()), exit_code(options, status)};
+    auto now =
+        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch());
+    return {render_openmetrics(options.plugin_name, options.mode_name, samples, now.count()),
+            exit_code(options, status)};
   }
 
   std::optional<Status> exit_override;
@@ -229,9 +246,7 @@ Report::Rendered Report::render_as(const RenderOptions& options, Status status, 
   return {text, exit_code(options, status, exit_override)};
 }
 
-Report::Rendered Report::render(const RenderOptions& options) const {
-  return render_as(options, status_, true, false);
-}
+Report::Rendered Report::render(const RenderOptions& options) const { return render_as(options, status_, true, false); }
 
 Report::Rendered Report::render_error(const RenderOptions& options, const std::string& message,
                                       std::optional<Status> status) const {

@@ -58,8 +58,8 @@ std::string render_xml(const std::string& plugin, const std::string& mode, const
       xml += "    <perfdata>\n";
       xml += element("      ", "label", util::replace_all(p.label, "'", "''")) + element("      ", "value", p.value) +
              element("      ", "unit", p.unit) + element("      ", "warning", p.warning) +
-             element("      ", "critical", p.critical) + element("      ", "min", p.min) + element("      ", "max", p.max) +
-             element("      ", "mode", mode);
+             element("      ", "critical", p.critical) + element("      ", "min", p.min) +
+             element("      ", "max", p.max) + element("      ", "mode", mode);
       if (!p.nlabel.empty()) xml += element("      ", "nlabel", p.nlabel);
       if (!p.instance.empty()) xml += element("      ", "instances", p.instance);
       xml += "    </perfdata>\n";
@@ -82,8 +82,11 @@ std::string render_openmetrics(const std::string& plugin, const std::string& mod
     }
     std::string bucket = "{plugin=\"" + quoted_label(plugin) + "\",mode=\"" + quoted_label(mode) + "\"";
     for (const auto& [name, value] : {std::pair<const char*, const std::string*>{"unit", &p.unit},
-                                      {"warning", &p.warning}, {"critical", &p.critical}, {"min", &p.min},
-                                      {"max", &p.max}, {"instance", &instance}})
+                                      {"warning", &p.warning},
+                                      {"critical", &p.critical},
+                                      {"min", &p.min},
+                                      {"max", &p.max},
+                                      {"instance", &instance}})
       if (!value->empty()) bucket += std::string(",") + name + "=\"" + quoted_label(*value) + "\"";
     out += label + bucket + "} " + p.value + " " + std::to_string(timestamp_ms) + "\n";
   }

@@ -77,7 +77,7 @@ std::size_t Connection::receive_more(const Deadline& deadline) {
   bytes_received_ += received;
   if (received == 0) {
     throw TransportError(ErrorKind::closed, buffer_.size() > 0 ? "connection closed by server in the middle of a line"
-                                                              : "connection closed by server");
+                                                               : "connection closed by server");
   }
   return received;
 }

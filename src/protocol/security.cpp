@@ -21,9 +21,7 @@ std::optional<Security> parse_security(std::string_view text, bool protocol_alia
   return std::nullopt;
 }
 
-std::string_view upgrade_command(MailProtocol protocol) {
-  return protocol == MailProtocol::pop3 ? "STLS" : "STARTTLS";
-}
+std::string_view upgrade_command(MailProtocol protocol) { return protocol == MailProtocol::pop3 ? "STLS" : "STARTTLS"; }
 
 std::string security_text(MailProtocol protocol, Security security, const TlsInfo* tls) {
   std::string text = security == Security::none       ? "plain"

@@ -15,7 +15,8 @@ namespace {
 void check_credentials(std::string_view user, std::string_view token) {
   const auto control = [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; };
   if (user.empty() || std::any_of(user.begin(), user.end(), control))
-    throw TransportError(ErrorKind::config, "the user name is empty or holds control characters, which OAuth SASL cannot carry");
+    throw TransportError(ErrorKind::config,
+                         "the user name is empty or holds control characters, which OAuth SASL cannot carry");
   const auto token_byte = [](char c) { return c > 0x20 && c < 0x7f; };
   if (token.empty() || !std::all_of(token.begin(), token.end(), token_byte))
     throw TransportError(ErrorKind::config, "the OAuth access token is empty or not printable ASCII without spaces");
@@ -34,7 +35,12 @@ std::string string_member(const nlohmann::json& object, const char* name) {
 std::string xoauth2_initial_response(std::string_view user, std::string_view token) {
   check_credentials(user, token);
   std::string message = "user=";
-  message.append(user).append("\x01" "auth=Bearer ").append(token).append("\x01\x01");
+  message.append(user)
+      .append(
+          "\x01"
+          "auth=Bearer ")
+      .append(token)
+      .append("\x01\x01");
   return message;
 }
 
@@ -49,7 +55,12 @@ std::string oauthbearer_initial_response(std::string_view user, std::string_view
     else
       message += c;
   }
-  message.append(",\x01" "auth=Bearer ").append(token).append("\x01\x01");
+  message
+      .append(
+          ",\x01"
+          "auth=Bearer ")
+      .append(token)
+      .append("\x01\x01");
   return message;
 }
 
@@ -72,7 +83,8 @@ std::optional<OAuthErrorChallenge> parse_oauth_error_challenge(std::string_view 
 std::string describe_oauth_error(const OAuthErrorChallenge& challenge) {
   std::string text;
   if (!challenge.status.empty()) text = "status " + util::sanitize_line(challenge.status, 40);
-  if (!challenge.scope.empty()) text += (text.empty() ? "scope " : ", scope ") + util::sanitize_line(challenge.scope, 120);
+  if (!challenge.scope.empty())
+    text += (text.empty() ? "scope " : ", scope ") + util::sanitize_line(challenge.scope, 120);
   return text.empty() ? std::string("no error status") : text;
 }
 

@@ -10,7 +10,7 @@ namespace check_mail::transport::sasl::detail {
 namespace {
 
 class OAuthSteps : public ClientSteps {
- public:
+public:
   OAuthSteps(const Credentials& credentials, bool bearer) : credentials_(credentials), bearer_(bearer) {}
 
   std::optional<std::string> initial_response() override {
@@ -35,7 +35,7 @@ class OAuthSteps : public ClientSteps {
 
   void succeeded() override {}
 
- private:
+private:
   const Credentials& credentials_;
   bool bearer_;
   bool answered_ = false;

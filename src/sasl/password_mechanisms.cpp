@@ -18,21 +18,20 @@ namespace {
 
 // Client-first: everything in the initial response.
 class PlainSteps final : public ClientSteps {
- public:
+public:
   explicit PlainSteps(std::string message) : message_(std::move(message)) {}
   std::optional<std::string> initial_response() override { return message_; }
   std::string respond(std::string_view) override { unexpected_challenge("PLAIN"); }
   void succeeded() override {}
 
- private:
+private:
   std::string message_;
 };
 
 // The server asks for the user name, then the password; its prompts are not read.
 class LoginSteps final : public ClientSteps {
- public:
-  LoginSteps(std::string username, std::string password)
-      : answers_{std::move(username), std::move(password)} {}
+public:
+  LoginSteps(std::string username, std::string password) : answers_{std::move(username), std::move(password)} {}
   std::optional<std::string> initial_response() override { return std::nullopt; }
   std::string respond(std::string_view) override {
     if (next_ >= 2) unexpected_challenge("LOGIN");
@@ -40,13 +39,13 @@ class LoginSteps final : public ClientSteps {
   }
   void succeeded() override {}
 
- private:
+private:
   std::string answers_[2];
   int next_ = 0;
 };
 
 class CramMd5Steps final : public ClientSteps {
- public:
+public:
   CramMd5Steps(std::string username, std::string secret) : username_(std::move(username)), secret_(std::move(secret)) {}
   std::optional<std::string> initial_response() override { return std::nullopt; }
   std::string respond(std::string_view challenge) override {
@@ -57,7 +56,7 @@ class CramMd5Steps final : public ClientSteps {
   }
   void succeeded() override {}
 
- private:
+private:
   std::string username_;
   std::string secret_;
   bool answered_ = false;

@@ -11,9 +11,7 @@ namespace {
 
 constexpr std::string_view kRedacted = "<redacted>";
 
-ClientMessage message_of(std::string_view decoded) {
-  return {util::base64_encode(decoded), std::string(kRedacted)};
-}
+ClientMessage message_of(std::string_view decoded) { return {util::base64_encode(decoded), std::string(kRedacted)}; }
 
 // Cancels the exchange (so the dialogue stays in step) and rethrows what made it fail.
 [[noreturn]] void cancel_and_rethrow(const Adapter& adapter) {
@@ -69,11 +67,11 @@ ServerAnswer exchange(const Adapter& adapter, const MechanismInfo& mechanism, Cl
 
 }  // namespace
 
-Mechanism authenticate(const Adapter& adapter, const std::vector<Mechanism>& candidates,
-                       const Credentials& credentials, const ExchangeContext& context) {
+Mechanism authenticate(const Adapter& adapter, const std::vector<Mechanism>& candidates, const Credentials& credentials,
+                       const ExchangeContext& context) {
   if (candidates.empty()) {
-    throw TransportError(ErrorKind::unsupported,
-                         "server offers no supported AUTH mechanism (offers: " + util::join(context.offered, " ") + ")");
+    throw TransportError(ErrorKind::unsupported, "server offers no supported AUTH mechanism (offers: " +
+                                                     util::join(context.offered, " ") + ")");
   }
   for (std::size_t i = 0; i < candidates.size(); ++i) {
     const MechanismInfo& mechanism = info(candidates[i]);

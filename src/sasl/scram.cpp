@@ -40,7 +40,8 @@ std::optional<std::vector<std::pair<char, std::string_view>>> attributes(std::st
   while (true) {
     const std::size_t comma = message.find(',');
     const std::string_view part = message.substr(0, comma);
-    if (part.size() < 2 || part[1] != '=' || !((part[0] >= 'a' && part[0] <= 'z') || (part[0] >= 'A' && part[0] <= 'Z')))
+    if (part.size() < 2 || part[1] != '=' ||
+        !((part[0] >= 'a' && part[0] <= 'z') || (part[0] >= 'A' && part[0] <= 'Z')))
       return std::nullopt;
     out.emplace_back(part[0], part.substr(2));
     if (comma == std::string_view::npos) break;
@@ -59,7 +60,8 @@ bool printable_nonce(std::string_view nonce) {
 
 std::string random_nonce() {
   unsigned char bytes[24];
-  if (RAND_bytes(bytes, sizeof bytes) != 1) throw TransportError(ErrorKind::config, "SCRAM: no random bytes for a nonce");
+  if (RAND_bytes(bytes, sizeof bytes) != 1)
+    throw TransportError(ErrorKind::config, "SCRAM: no random bytes for a nonce");
   return util::base64_encode(std::string_view(reinterpret_cast<const char*>(bytes), sizeof bytes));
 }
 
@@ -68,7 +70,7 @@ std::string random_nonce() {
 }
 
 class ScramClient final : public ClientSteps {
- public:
+public:
   ScramClient(const Credentials& credentials, const ClientSetup& setup)
       : setup_(setup),
         mechanism_("SCRAM-" + std::string(hash_name(setup.hash)) + (setup.plus ? "-PLUS" : "")),
@@ -84,9 +86,10 @@ class ScramClient final : public ClientSteps {
     } else if (setup.binding_possible) {
       flag = "y";
     }
-    const std::string authzid = credentials.authzid.empty()
-                                    ? std::string()
-                                    : "a=" + escape_saslname(saslprep(credentials.authzid, "the authorisation identity"));
+    const std::string authzid =
+        credentials.authzid.empty()
+            ? std::string()
+            : "a=" + escape_saslname(saslprep(credentials.authzid, "the authorisation identity"));
     gs2_header_ = flag + "," + authzid + ",";
     client_first_bare_ = "n=" + escape_saslname(saslprep(credentials.username, "the user name")) + ",r=" + nonce_;
   }
@@ -104,11 +107,12 @@ class ScramClient final : public ClientSteps {
 
   void succeeded() override {
     if (state_ != State::verified) {
-      fail(mechanism_, "the server accepted the login without proving that it knows the password (no server signature)");
+      fail(mechanism_,
+           "the server accepted the login without proving that it knows the password (no server signature)");
     }
   }
 
- private:
+private:
   enum class State { sent_first, sent_final, verified };
 
   std::string client_final(std::string_view message) {

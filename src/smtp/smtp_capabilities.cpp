@@ -62,14 +62,22 @@ Capabilities parse_ehlo(const Reply& reply) {
     std::string keyword = util::to_upper(line.substr(0, split));
     const std::string_view params = split == std::string_view::npos ? std::string_view() : trim(line.substr(split + 1));
 
-    if (keyword == "STARTTLS") caps.starttls = true;
-    else if (keyword == "PIPELINING") caps.pipelining = true;
-    else if (keyword == "8BITMIME") caps.eight_bit_mime = true;
-    else if (keyword == "ENHANCEDSTATUSCODES") caps.enhanced_status_codes = true;
-    else if (keyword == "SMTPUTF8") caps.smtputf8 = true;
-    else if (keyword == "CHUNKING") caps.chunking = true;
-    else if (keyword == "DSN") caps.dsn = true;
-    else if (keyword == "AUTH") add_mechanisms(caps, params);
+    if (keyword == "STARTTLS")
+      caps.starttls = true;
+    else if (keyword == "PIPELINING")
+      caps.pipelining = true;
+    else if (keyword == "8BITMIME")
+      caps.eight_bit_mime = true;
+    else if (keyword == "ENHANCEDSTATUSCODES")
+      caps.enhanced_status_codes = true;
+    else if (keyword == "SMTPUTF8")
+      caps.smtputf8 = true;
+    else if (keyword == "CHUNKING")
+      caps.chunking = true;
+    else if (keyword == "DSN")
+      caps.dsn = true;
+    else if (keyword == "AUTH")
+      add_mechanisms(caps, params);
     else if (keyword == "SIZE") {
       std::uint64_t limit = 0;
       const auto digits = words(params);

@@ -98,8 +98,8 @@ bool ReplyParser::feed(std::string_view line) {
   if (reply_.lines.empty()) {
     reply_.code = parsed.code;
   } else if (parsed.code != reply_.code) {
-    throw TransportError(ErrorKind::protocol, "SMTP reply code changes from " + std::to_string(reply_.code) +
-                                                  " to " + std::to_string(parsed.code) + " within one reply");
+    throw TransportError(ErrorKind::protocol, "SMTP reply code changes from " + std::to_string(reply_.code) + " to " +
+                                                  std::to_string(parsed.code) + " within one reply");
   }
   if (reply_.lines.size() >= max_lines_) {
     throw TransportError(ErrorKind::too_long, "SMTP reply has more than " + std::to_string(max_lines_) + " lines");

@@ -134,7 +134,9 @@ Result Session::run() noexcept {
       const std::string_view label = phase_label(phase_);
       // A refusal, a missing feature or a setting names its step itself (the same kinds that
       // leave the dialogue in step).
-      failure.summary = leaves_dialogue_in_step(error.kind()) || label.empty() ? error.what() : std::string(label) + ": " + error.what();
+      failure.summary = leaves_dialogue_in_step(error.kind()) || label.empty()
+                            ? error.what()
+                            : std::string(label) + ": " + error.what();
       if (error.kind() == ErrorKind::rejected) failure.reply = result_.last_reply;
       const bool closing = failure.reply && failure.reply->code == 421;
       result_.failure = std::move(failure);
@@ -152,7 +154,8 @@ Result Session::run() noexcept {
 }
 
 void Session::check_options() const {
-  if (options_.auth.kind != sasl::AuthType::Kind::none && options_.security == Security::none && !options_.allow_plaintext_auth) {
+  if (options_.auth.kind != sasl::AuthType::Kind::none && options_.security == Security::none &&
+      !options_.allow_plaintext_auth) {
     throw TransportError(ErrorKind::config,
                          "refusing to send credentials over an unencrypted connection "
                          "(use STARTTLS or implicit TLS, or allow plaintext authentication)");
@@ -164,9 +167,10 @@ void Session::check_options() const {
 
 void Session::connect() {
   const bool implicit_tls = options_.security == Security::implicit_tls;
-  connected_at_ = SecureConnectionSetup(connection_, protocol_, result_, phase_)
-      .open(options_.endpoint, deadline_, options_.max_line, options_.record_transcript ? &result_.transcript : nullptr,
-            implicit_tls ? &options_.tls : nullptr);
+  connected_at_ =
+      SecureConnectionSetup(connection_, protocol_, result_, phase_)
+          .open(options_.endpoint, deadline_, options_.max_line,
+                options_.record_transcript ? &result_.transcript : nullptr, implicit_tls ? &options_.tls : nullptr);
 }
 
 Reply Session::read_reply() {

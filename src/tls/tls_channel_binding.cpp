@@ -27,8 +27,7 @@ std::optional<ChannelBinding> server_end_point(SSL* ssl) {
   std::optional<ChannelBinding> binding;
   int digest_nid = NID_undef;
   if (X509_get_signature_info(certificate, &digest_nid, nullptr, nullptr, nullptr) == 1) {
-    const EVP_MD* md =
-        digest_nid == NID_md5 || digest_nid == NID_sha1 ? EVP_sha256() : EVP_get_digestbynid(digest_nid);
+    const EVP_MD* md = digest_nid == NID_md5 || digest_nid == NID_sha1 ? EVP_sha256() : EVP_get_digestbynid(digest_nid);
     unsigned char out[EVP_MAX_MD_SIZE];
     unsigned int length = 0;
     if (md != nullptr && X509_digest(certificate, md, out, &length) == 1) {

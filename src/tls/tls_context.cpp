@@ -81,7 +81,8 @@ int password_callback(char* buffer, int size, int /*rwflag*/, void* userdata) {
 
 void load_client_certificate(SSL_CTX* context, const TlsOptions& options) {
   if (options.cert_file.empty()) {
-    if (!options.key_file.empty()) throw TransportError(ErrorKind::config, "TLS key file given without a certificate file");
+    if (!options.key_file.empty())
+      throw TransportError(ErrorKind::config, "TLS key file given without a certificate file");
     return;
   }
   if (SSL_CTX_use_certificate_chain_file(context, options.cert_file.c_str()) != 1) {

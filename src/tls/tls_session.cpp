@@ -109,7 +109,8 @@ TlsSession TlsSession::handshake(int fd, std::string_view host, const TlsOptions
   session.context_.reset(tls_detail::make_client_context(options).release());
   session.ssl_.reset(SSL_new(session.context_.get()));
   SSL* ssl = session.ssl_.get();
-  if (ssl == nullptr) throw TransportError(ErrorKind::tls, "cannot create a TLS session: " + tls_detail::drain_openssl_errors());
+  if (ssl == nullptr)
+    throw TransportError(ErrorKind::tls, "cannot create a TLS session: " + tls_detail::drain_openssl_errors());
   BIO* bio = new_nosigpipe_socket_bio(fd);
   SSL_set_bio(ssl, bio, bio);  // the SSL now owns the BIO
 
@@ -157,7 +158,8 @@ std::size_t TlsSession::read_some(char* buffer, std::size_t capacity, const Dead
         throw TransportError(ErrorKind::io, std::string("TLS read failed: ") + std::strerror(saved_errno));
       default: {
         const std::string what = tls_detail::drain_openssl_errors();
-        throw TransportError(ErrorKind::tls, "TLS read failed: " + (what.empty() ? std::string("unknown error") : what));
+        throw TransportError(ErrorKind::tls,
+                             "TLS read failed: " + (what.empty() ? std::string("unknown error") : what));
       }
     }
   }
@@ -186,7 +188,8 @@ void TlsSession::write_all(std::string_view bytes, const Deadline& deadline) {
         throw TransportError(ErrorKind::io, std::string("TLS write failed: ") + std::strerror(saved_errno));
       default: {
         const std::string what = tls_detail::drain_openssl_errors();
-        throw TransportError(ErrorKind::tls, "TLS write failed: " + (what.empty() ? std::string("unknown error") : what));
+        throw TransportError(ErrorKind::tls,
+                             "TLS write failed: " + (what.empty() ? std::string("unknown error") : what));
       }
     }
   }

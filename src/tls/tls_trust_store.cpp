@@ -81,8 +81,10 @@ int lazy_get_by_subject(X509_LOOKUP* lookup, X509_LOOKUP_TYPE type, const X509_N
     const STACK_OF(X509_OBJECT)* objects = X509_STORE_get0_objects(bundle);
     for (int i = 0; i < sk_X509_OBJECT_num(objects); ++i) {
       const X509_OBJECT* object = sk_X509_OBJECT_value(objects, i);
-      if (X509* certificate = X509_OBJECT_get0_X509(object)) X509_STORE_add_cert(store, certificate);
-      else if (X509_CRL* crl = X509_OBJECT_get0_X509_CRL(object)) X509_STORE_add_crl(store, crl);
+      if (X509* certificate = X509_OBJECT_get0_X509(object))
+        X509_STORE_add_cert(store, certificate);
+      else if (X509_CRL* crl = X509_OBJECT_get0_X509_CRL(object))
+        X509_STORE_add_crl(store, crl);
     }
     ERR_clear_error();  // a certificate already in the store is not worth reporting
   }

@@ -6,8 +6,7 @@
 namespace check_mail::util {
 namespace {
 
-constexpr std::string_view kAlphabet =
-    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+constexpr std::string_view kAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
 // Reverse lookup built at compile time: 0..63 for alphabet characters, -1 otherwise.
 constexpr std::array<std::int8_t, 256> make_decode_table() {

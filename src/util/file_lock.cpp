@@ -22,7 +22,9 @@ std::string owner_problem(const struct stat& st) {
 std::optional<FileLock> FileLock::acquire(const std::string& path, std::chrono::milliseconds wait, std::string* error) {
   const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK, 0600);
   if (fd < 0) {
-    if (error) *error = "cannot open lock file '" + path + "': " + (errno == ELOOP ? "is a symbolic link" : std::strerror(errno));
+    if (error)
+      *error =
+          "cannot open lock file '" + path + "': " + (errno == ELOOP ? "is a symbolic link" : std::strerror(errno));
     return std::nullopt;
   }
   FileLock lock(fd);

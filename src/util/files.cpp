@@ -126,7 +126,8 @@ std::string user_cache_directory() {
   const char* home = std::getenv("HOME");
   std::string base = home && home[0] == '/' ? home : "";
   if (base.empty())
-    if (const passwd* entry = ::getpwuid(::geteuid()); entry && entry->pw_dir && entry->pw_dir[0] == '/') base = entry->pw_dir;
+    if (const passwd* entry = ::getpwuid(::geteuid()); entry && entry->pw_dir && entry->pw_dir[0] == '/')
+      base = entry->pw_dir;
   return base.empty() ? std::string() : base + "/.cache/check_mail";
 }
 

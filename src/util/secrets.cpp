@@ -21,7 +21,8 @@ void add_form(std::string form) {
   auto& forms = registered_forms();
   if (std::find(forms.begin(), forms.end(), form) != forms.end()) return;
   forms.push_back(std::move(form));
-  std::stable_sort(forms.begin(), forms.end(), [](const std::string& a, const std::string& b) { return a.size() > b.size(); });
+  std::stable_sort(forms.begin(), forms.end(),
+                   [](const std::string& a, const std::string& b) { return a.size() > b.size(); });
 }
 
 // The base64 characters that depend on `value` alone wherever it sits in a longer encoded

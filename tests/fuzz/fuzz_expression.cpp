@@ -40,7 +40,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   names.emplace_back("state");
   output::ExpressionError known_error;
   output::Expression known = output::Expression::parse(expression_text, names, &known_error);
-  if (!known.empty()) FUZZ_CHECK(known.evaluate(variables) == first);
-  else FUZZ_CHECK(known_error.message.find("unknown variable") != std::string::npos);
+  if (!known.empty())
+    FUZZ_CHECK(known.evaluate(variables) == first);
+  else
+    FUZZ_CHECK(known_error.message.find("unknown variable") != std::string::npos);
   return 0;
 }

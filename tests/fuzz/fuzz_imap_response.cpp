@@ -7,8 +7,8 @@
 // printable ASCII; a quoted string never carries CR, LF or NUL.
 #include <string>
 
-#include "check_mail/net/error.hpp"
 #include "check_mail/mailbox/imap_response.hpp"
+#include "check_mail/net/error.hpp"
 #include "check_mail/net/line_buffer.hpp"
 #include "fuzz_support.hpp"
 

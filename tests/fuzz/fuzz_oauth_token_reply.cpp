@@ -24,8 +24,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   }
   FUZZ_CHECK(status >= 200 && status < 300);
   FUZZ_CHECK(!reply->access_token.empty() && reply->access_token.size() <= 16384);
-  FUZZ_CHECK(std::all_of(reply->access_token.begin(), reply->access_token.end(),
-                         [](char c) { return c > 0x20 && c < 0x7f; }));
+  FUZZ_CHECK(
+      std::all_of(reply->access_token.begin(), reply->access_token.end(), [](char c) { return c > 0x20 && c < 0x7f; }));
   FUZZ_CHECK(reply->expires_in >= 0);
   return 0;
 }

@@ -6,9 +6,9 @@
 // holds the terminating "." line; summaries are one clean bounded line; both ways agree.
 #include <string>
 
+#include "check_mail/mailbox/pop3_reply.hpp"
 #include "check_mail/net/error.hpp"
 #include "check_mail/net/line_buffer.hpp"
-#include "check_mail/mailbox/pop3_reply.hpp"
 #include "fuzz_support.hpp"
 
 using namespace check_mail;

@@ -46,12 +46,28 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   output::Perfdata perfdata{"label'x", "1", "B", perf, perf, "0", "", "n", "i"};
   FUZZ_CHECK(!perfdata.render().empty());
 
-  std::vector<double> values = {-INFINITY, -1e300, -1, -0.5, -0.0, 0, 0.5, 1, 9.999999999, 10, 1e15, 1e300,
-                                INFINITY, std::numeric_limits<double>::quiet_NaN(), range->start, range->end,
-                                std::nextafter(range->start, -INFINITY), std::nextafter(range->end, INFINITY)};
+  std::vector<double> values = {-INFINITY,
+                                -1e300,
+                                -1,
+                                -0.5,
+                                -0.0,
+                                0,
+                                0.5,
+                                1,
+                                9.999999999,
+                                10,
+                                1e15,
+                                1e300,
+                                INFINITY,
+                                std::numeric_limits<double>::quiet_NaN(),
+                                range->start,
+                                range->end,
+                                std::nextafter(range->start, -INFINITY),
+                                std::nextafter(range->end, INFINITY)};
   if (!value_text.empty()) values.push_back(std::strtod(value_text.c_str(), nullptr));
   std::vector<int> precisions = {0, 2, 8, 20};
-  if (!precision_text.empty()) precisions.push_back(static_cast<int>(std::strtol(precision_text.c_str(), nullptr, 10) % 21));
+  if (!precision_text.empty())
+    precisions.push_back(static_cast<int>(std::strtol(precision_text.c_str(), nullptr, 10) % 21));
   output::Range inverse = *range;
   inverse.inside = !range->inside;
   for (double value : values) {

@@ -30,9 +30,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   // The writer's side with the input as the token.
   std::string candidate(content.substr(0, 100));
   auto back = sm::token_from_cache(sm::token_cache_content(candidate, kNow + 60), kNow);
-  const bool usable = !candidate.empty() && !fuzz::has_control_bytes(candidate) &&
-                      candidate.find(' ') == std::string::npos &&
-                      std::all_of(candidate.begin(), candidate.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; });
+  const bool usable =
+      !candidate.empty() && !fuzz::has_control_bytes(candidate) && candidate.find(' ') == std::string::npos &&
+      std::all_of(candidate.begin(), candidate.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; });
   FUZZ_CHECK(sm::usable_token(candidate) == usable);
   if (usable) {
     FUZZ_CHECK(back == candidate);

@@ -5,8 +5,8 @@
 // Invariants: only CheckError (a status line) may come out of the mapping; the text rendering
 // is exactly one line (no --verbose) that starts with a status label; the JSON rendering is
 // valid JSON; exit codes stay in 0..3.
-#include <nlohmann/json.hpp>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <string>
 
 #include "check_mail/modes/smartermail/api.hpp"
@@ -40,8 +40,9 @@ inline void check_rendering(const output::Report::Rendered& out, bool json, bool
 
 inline void run_smartermail(SmarterMailMode mode, std::string_view body, bool with_filter) {
   using namespace modes::smartermail;
-  const modes::ModeDefinition& definition =
-      mode == SmarterMailMode::spools ? kSpoolsMode : mode == SmarterMailMode::services ? kServicesMode : kLicensesMode;
+  const modes::ModeDefinition& definition = mode == SmarterMailMode::spools     ? kSpoolsMode
+                                            : mode == SmarterMailMode::services ? kServicesMode
+                                                                                : kLicensesMode;
   const std::string endpoint = "/settings/sysadmin/endpoint";
   transport::HttpResponse response;
   response.status = 200;

@@ -70,10 +70,9 @@ std::string ScramServer::final(std::string_view client_final, std::string_view b
   for (std::size_t i = 0; i < client_key.size() && i < signature.size(); ++i) client_key[i] ^= signature[i];
   if (hash_of(setup_.hash, client_key) != keys.stored_key) return "e=invalid-proof";
   authenticated_ = true;
-  const scram::Keys signing =
-      setup_.forge_signature
-          ? scram::derive_keys(setup_.hash, setup_.password + "-forged", setup_.salt, setup_.iterations)
-          : keys;
+  const scram::Keys signing = setup_.forge_signature ? scram::derive_keys(setup_.hash, setup_.password + "-forged",
+                                                                          setup_.salt, setup_.iterations)
+                                                     : keys;
   return "v=" + base64_encode(scram::hmac(setup_.hash, signing.server_key, auth_message));
 }
 
@@ -92,7 +91,8 @@ std::string server_channel_binding(ssl_st* ssl, std::string_view type) {
     if (certificate == nullptr || X509_get_signature_info(certificate, &digest_nid, &key_nid, nullptr, nullptr) != 1) {
       return {};
     }
-    const EVP_MD* md = (digest_nid == NID_md5 || digest_nid == NID_sha1) ? EVP_sha256() : EVP_get_digestbynid(digest_nid);
+    const EVP_MD* md =
+        (digest_nid == NID_md5 || digest_nid == NID_sha1) ? EVP_sha256() : EVP_get_digestbynid(digest_nid);
     unsigned char out[EVP_MAX_MD_SIZE];
     unsigned int length = 0;
     if (md == nullptr || X509_digest(certificate, md, out, &length) != 1) return {};

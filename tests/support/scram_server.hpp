@@ -25,7 +25,7 @@ struct ScramServerSetup {
 };
 
 class ScramServer {
- public:
+public:
   explicit ScramServer(ScramServerSetup setup) : setup_(std::move(setup)) {}
 
   // client-first-message -> server-first-message; nullopt when malformed or for another user.
@@ -37,7 +37,7 @@ class ScramServer {
   [[nodiscard]] const std::string& binding_type() const { return binding_type_; }
   [[nodiscard]] bool authenticated() const { return authenticated_; }
 
- private:
+private:
   ScramServerSetup setup_;
   std::string gs2_header_;
   std::string binding_type_;

@@ -219,9 +219,7 @@ private:
       case SSL_ERROR_WANT_READ: return wait(POLLIN) ? Io::ok : Io::stopped;
       case SSL_ERROR_WANT_WRITE: return wait(POLLOUT) ? Io::ok : Io::stopped;
       case SSL_ERROR_ZERO_RETURN: return Io::closed;
-      case SSL_ERROR_SYSCALL:
-        ERR_clear_error();
-        return Io::closed;
+      case SSL_ERROR_SYSCALL: ERR_clear_error(); return Io::closed;
       default: {
         char text[256];
         ERR_error_string_n(ERR_get_error(), text, sizeof text);

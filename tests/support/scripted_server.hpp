@@ -23,19 +23,19 @@ namespace check_mail::test_support {
 
 struct Step {
   enum class Kind {
-    send,          // write text
-    send_slowly,   // write text one byte per `delay`
-    expect,        // read a line; it must equal text (or start with it when `prefix`)
-    read_line,     // read and record any line
-    read_data,     // read lines up to a lone "." (SMTP DATA); kept raw in data()
-    read_any,      // wait for some bytes and discard them (e.g. a ClientHello)
-    sleep,         // pause for `delay`
-    close,         // orderly close
-    reset,         // abortive close: RST via SO_LINGER 0
-    flood,         // write `count` bytes of 'A' without any line end
-    start_tls,     // TLS server handshake with `cert`
-    silent,        // say nothing until the client goes away
-    answer,        // read a line and send what `respond` makes of it (SASL servers)
+    send,         // write text
+    send_slowly,  // write text one byte per `delay`
+    expect,       // read a line; it must equal text (or start with it when `prefix`)
+    read_line,    // read and record any line
+    read_data,    // read lines up to a lone "." (SMTP DATA); kept raw in data()
+    read_any,     // wait for some bytes and discard them (e.g. a ClientHello)
+    sleep,        // pause for `delay`
+    close,        // orderly close
+    reset,        // abortive close: RST via SO_LINGER 0
+    flood,        // write `count` bytes of 'A' without any line end
+    start_tls,    // TLS server handshake with `cert`
+    silent,       // say nothing until the client goes away
+    answer,       // read a line and send what `respond` makes of it (SASL servers)
   };
   Kind kind = Kind::send;
   std::string text;

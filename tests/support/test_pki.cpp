@@ -1,10 +1,10 @@
 #include "support/test_pki.hpp"
 
+#include <fcntl.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
-#include <fcntl.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -48,7 +48,7 @@ void add_extension(X509* cert, X509* issuer, int nid, const char* value) {
 
 struct CertSpec {
   std::string common_name;
-  std::string alt_names;  // "DNS:localhost,IP:127.0.0.1"; empty: none
+  std::string alt_names;    // "DNS:localhost,IP:127.0.0.1"; empty: none
   long not_before = -kDay;  // seconds from now
   long not_after = 90 * kDay;
   bool is_ca = false;
@@ -67,8 +67,8 @@ CertPtr make_certificate(const CertSpec& spec, EVP_PKEY* key, X509* issuer, EVP_
   X509_NAME* name = X509_get_subject_name(cert.get());
   X509_NAME_add_entry_by_txt(name, "O", MBSTRING_ASC, reinterpret_cast<const unsigned char*>("check_mail tests"), -1,
                              -1, 0);
-  X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC,
-                             reinterpret_cast<const unsigned char*>(spec.common_name.c_str()), -1, -1, 0);
+  X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC, reinterpret_cast<const unsigned char*>(spec.common_name.c_str()),
+                             -1, -1, 0);
   X509* signer = issuer != nullptr ? issuer : cert.get();
   X509_set_issuer_name(cert.get(), X509_get_subject_name(signer));
   if (spec.is_ca) {
@@ -123,8 +123,8 @@ const TestPki& TestPki::instance() {
 
 TestPki::TestPki() {
   const KeyPtr ca_key = new_key();
-  const CertPtr ca = make_certificate({"check_mail test CA", "", -kDay, 3650 * kDay, true, false}, ca_key.get(),
-                                      nullptr, nullptr);
+  const CertPtr ca =
+      make_certificate({"check_mail test CA", "", -kDay, 3650 * kDay, true, false}, ca_key.get(), nullptr, nullptr);
   ca_ = {to_pem(ca.get()), to_pem(ca_key.get())};
 
   const auto issue = [&](const CertSpec& spec, bool self_signed) {

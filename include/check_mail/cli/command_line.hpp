@@ -3,8 +3,8 @@
 #include <string>
 #include <vector>
 
-#include "check_mail/options/options.hpp"
 #include "check_mail/modes/mode.hpp"
+#include "check_mail/options/options.hpp"
 #include "check_mail/output/report.hpp"
 
 namespace check_mail::cli {

@@ -16,13 +16,13 @@
 namespace check_mail::transport {
 
 struct HttpOptions {
-  bool insecure = false;     // skip certificate and host name verification
-  bool verify_host = true;   // false: the chain is verified, the host name is not
-  std::string cafile;        // CA bundle instead of the system store
+  bool insecure = false;    // skip certificate and host name verification
+  bool verify_host = true;  // false: the chain is verified, the host name is not
+  std::string cafile;       // CA bundle instead of the system store
   std::string capath;
-  std::string client_cert;   // PEM client certificate (and key, unless client_key)
+  std::string client_cert;  // PEM client certificate (and key, unless client_key)
   std::string client_key;
-  std::string ciphers;       // OpenSSL cipher list (TLS 1.2 and older)
+  std::string ciphers;                // OpenSSL cipher list (TLS 1.2 and older)
   std::optional<TlsVersion> tls_min;  // unset: libcurl's defaults
   std::optional<TlsVersion> tls_max;
   std::string proxy;         // --proxyurl

@@ -30,7 +30,7 @@ struct Response {
 
 // Incremental assembly of one response from lines and literal bytes.
 class ResponseAssembler {
- public:
+public:
   static constexpr std::size_t max_literals = 64;
 
   // Feeds a line (without CRLF). Returns line() or literal(n) while the response goes on, done()
@@ -42,7 +42,7 @@ class ResponseAssembler {
   // The assembled response (call once complete); the assembler is then ready for the next one.
   [[nodiscard]] Response take();
 
- private:
+private:
   Response response_;
   bool started_ = false;
   bool complete_ = false;
@@ -53,7 +53,7 @@ class ResponseAssembler {
 // server is ending the session). With an empty tag it stops after the first response (the
 // greeting). A tagged response with another tag is a protocol error.
 class ImapReplyReader final : public ReplyReader {
- public:
+public:
   explicit ImapReplyReader(std::string tag, bool stop_at_continuation = false, bool stop_at_bye = true)
       : tag_(std::move(tag)), stop_at_continuation_(stop_at_continuation), stop_at_bye_(stop_at_bye) {}
   ReadRequest on_line(std::string_view line) override;
@@ -62,7 +62,7 @@ class ImapReplyReader final : public ReplyReader {
   std::vector<Response> untagged;  // in arrival order, without the final one
   Response final;                  // the tagged response, continuation request, greeting or BYE
 
- private:
+private:
   ReadRequest finish_response();
 
   std::string tag_;

@@ -14,15 +14,15 @@
 #include <vector>
 
 #include "check_mail/mailbox/imap_response.hpp"
-#include "check_mail/protocol/line_protocol.hpp"
 #include "check_mail/mailbox/mailbox.hpp"
 #include "check_mail/mailbox/mailbox_session.hpp"
+#include "check_mail/protocol/line_protocol.hpp"
 
 namespace check_mail::transport::imap {
 
 // run() (mailbox::Session) sends LOGOUT after a refusal, except after the server's BYE.
 class Session : public mailbox::Session {
- public:
+public:
   using mailbox::Session::Session;
 
   // Individual steps after check_options() and connect(), in dialogue order; each throws
@@ -37,7 +37,7 @@ class Session : public mailbox::Session {
   void remove();                                       // UID STORE +FLAGS.SILENT (\Deleted), UID EXPUNGE (or EXPUNGE)
   void logout();                                       // LOGOUT (errors recorded, not thrown)
 
- private:
+private:
   void dialogue() override;
   void describe_refusal(mailbox::Failure& failure) const override;
   [[nodiscard]] bool may_say_goodbye() const override;

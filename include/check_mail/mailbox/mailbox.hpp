@@ -2,21 +2,21 @@
 // What the IMAP and POP3 checks share: how to connect and log in, what message to look for, and
 // the structured result (per-phase timings under the check's one Deadline, mailbox figures, the
 // message found, the failure), so the imap, pop3 and roundtrip modes read both protocols alike.
-#include <functional>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
-#include "check_mail/protocol/connection.hpp"
 #include "check_mail/net/deadline.hpp"
 #include "check_mail/net/error.hpp"
-#include "check_mail/sasl/sasl.hpp"
+#include "check_mail/protocol/connection.hpp"
 #include "check_mail/protocol/secure_connection.hpp"
 #include "check_mail/protocol/security.hpp"
-#include "check_mail/tls/tls.hpp"
 #include "check_mail/protocol/transcript.hpp"
+#include "check_mail/sasl/sasl.hpp"
+#include "check_mail/tls/tls.hpp"
 
 namespace check_mail::transport::mailbox {
 
@@ -131,9 +131,10 @@ struct Result {
   std::uint64_t bytes_received = 0;
   std::string peer_address;
   std::optional<TlsInfo> tls;
-  std::string greeting;                           // the server's greeting text
-  std::vector<std::string> capabilities;          // as last advertised, upper-case
-  std::optional<sasl::Mechanism> auth_mechanism;  // the SASL mechanism used (the last one tried when it failed); unset for the login command
+  std::string greeting;                   // the server's greeting text
+  std::vector<std::string> capabilities;  // as last advertised, upper-case
+  std::optional<sasl::Mechanism>
+      auth_mechanism;  // the SASL mechanism used (the last one tried when it failed); unset for the login command
   bool logged_in = false;
 
   std::optional<std::uint64_t> message_count;  // messages in the mailbox (IMAP EXISTS, POP3 STAT)

@@ -5,13 +5,13 @@
 // still in step, and the connection closed with the total time.
 #include <optional>
 
-#include "check_mail/protocol/line_protocol.hpp"
 #include "check_mail/mailbox/mailbox.hpp"
+#include "check_mail/protocol/line_protocol.hpp"
 
 namespace check_mail::transport::mailbox {
 
 class Session {
- public:
+public:
   // options and deadline must outlive the session.
   Session(const Options& options, const Deadline& deadline);
   virtual ~Session() = default;
@@ -28,7 +28,7 @@ class Session {
 
   [[nodiscard]] const Result& result() const noexcept { return result_; }
 
- protected:
+protected:
   // The protocol's steps after connect(), in order.
   virtual void dialogue() = 0;
   // The server's refusal (text and code) for a failure of kind `rejected`, when there was one.
@@ -60,7 +60,7 @@ class Session {
   Phase phase_ = Phase::dns;
   std::optional<Connection> connection_;
   std::optional<LineProtocol> protocol_;
-  bool in_step_ = true;  // false once a step broke off mid-reply: no goodbye then
+  bool in_step_ = true;                                    // false once a step broke off mid-reply: no goodbye then
   std::optional<Deadline::Clock::time_point> goodbye_at_;  // the goodbye's start: the end of the total time
 };
 

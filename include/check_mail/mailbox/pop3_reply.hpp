@@ -36,7 +36,7 @@ struct Reply {
 
 // Incremental assembly of one reply. multi_line: an +OK is followed by lines up to ".".
 class ReplyParser {
- public:
+public:
   static constexpr std::size_t default_max_lines = 1000000;
 
   explicit ReplyParser(bool multi_line, bool continuation_allowed = false, std::size_t max_lines = default_max_lines)
@@ -46,7 +46,7 @@ class ReplyParser {
   [[nodiscard]] bool complete() const noexcept { return complete_; }
   [[nodiscard]] Reply take() { return std::move(reply_); }
 
- private:
+private:
   bool multi_line_;
   bool continuation_allowed_;
   std::size_t max_lines_;
@@ -60,7 +60,7 @@ class ReplyParser {
 
 // A ReplyReader for LineProtocol that assembles one POP3 reply.
 class Pop3ReplyReader final : public ReplyReader {
- public:
+public:
   explicit Pop3ReplyReader(bool multi_line, bool continuation_allowed = false)
       : parser_(multi_line, continuation_allowed) {}
   ReadRequest on_line(std::string_view line) override {
@@ -68,7 +68,7 @@ class Pop3ReplyReader final : public ReplyReader {
   }
   [[nodiscard]] Reply take() { return parser_.take(); }
 
- private:
+private:
   ReplyParser parser_;
 };
 

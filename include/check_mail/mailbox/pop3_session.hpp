@@ -12,16 +12,16 @@
 #include <string_view>
 #include <vector>
 
-#include "check_mail/protocol/line_protocol.hpp"
 #include "check_mail/mailbox/mailbox.hpp"
 #include "check_mail/mailbox/mailbox_session.hpp"
 #include "check_mail/mailbox/pop3_reply.hpp"
+#include "check_mail/protocol/line_protocol.hpp"
 
 namespace check_mail::transport::pop3 {
 
 // run() (mailbox::Session) still sends QUIT after a refusal (not after a -ERR greeting).
 class Session : public mailbox::Session {
- public:
+public:
   using mailbox::Session::Session;
 
   // Individual steps after check_options() and connect(), in dialogue order; each throws
@@ -35,7 +35,7 @@ class Session : public mailbox::Session {
   void remove();         // DELE of the message found
   void quit();           // QUIT; commits a DELE (errors recorded, not thrown)
 
- private:
+private:
   void dialogue() override;
   void describe_refusal(mailbox::Failure& failure) const override;
   void goodbye() override { quit(); }

@@ -8,10 +8,10 @@
 #include <string_view>
 #include <vector>
 
+#include "check_mail/net/deadline.hpp"
 #include "check_mail/options/options.hpp"
 #include "check_mail/output/counters.hpp"
 #include "check_mail/output/report.hpp"
-#include "check_mail/net/deadline.hpp"
 
 namespace check_mail::modes {
 
@@ -41,13 +41,13 @@ struct ModeRun {
 
 struct ModeDefinition {
   std::string_view name;
-  std::string_view summary;      // one line, for --list-mode
-  std::string_view description;  // a paragraph, for --help
-  std::string_view examples;     // command lines, one per line
-  std::vector<cli::OptionSpec> (*options)();            // the mode's own options
-  std::vector<output::CounterGroup> (*counters)();      // the mode's counters
+  std::string_view summary;                         // one line, for --list-mode
+  std::string_view description;                     // a paragraph, for --help
+  std::string_view examples;                        // command lines, one per line
+  std::vector<cli::OptionSpec> (*options)();        // the mode's own options
+  std::vector<output::CounterGroup> (*counters)();  // the mode's counters
   void (*run)(ModeRun& run);
-  double default_timeout = 5;    // seconds, when --timeout is not given
+  double default_timeout = 5;  // seconds, when --timeout is not given
   // Maps compatibility options onto canonical ones (e.g. check_smtp's -D) before thresholds
   // are read; may throw CheckError.
   void (*normalize)(cli::Options& options) = nullptr;

@@ -21,9 +21,7 @@ public:
     return left > 0 ? left : 0;
   }
   // Seconds since the deadline was created (the check's start).
-  [[nodiscard]] double elapsed_seconds() const {
-    return std::chrono::duration<double>(Clock::now() - start_).count();
-  }
+  [[nodiscard]] double elapsed_seconds() const { return std::chrono::duration<double>(Clock::now() - start_).count(); }
   [[nodiscard]] Clock::time_point start() const { return start_; }
   [[nodiscard]] Clock::time_point end() const { return end_; }
 

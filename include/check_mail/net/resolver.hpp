@@ -33,7 +33,7 @@ struct ResolvedAddress {
 // Resolves host for TCP to port, keeping only the forced family. Order is getaddrinfo's
 // (RFC 6724 preference). Throws TransportError: dns ("cannot resolve host name 'x': <reason>"),
 // timeout (deadline reached while the lookup was still running) or config (empty host).
-[[nodiscard]] std::vector<ResolvedAddress> resolve_host(std::string_view host, std::uint16_t port,
-                                                        AddressFamily family, const Deadline& deadline);
+[[nodiscard]] std::vector<ResolvedAddress> resolve_host(std::string_view host, std::uint16_t port, AddressFamily family,
+                                                        const Deadline& deadline);
 
 }  // namespace check_mail::transport

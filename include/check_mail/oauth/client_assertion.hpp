@@ -14,7 +14,6 @@ namespace check_mail::oauth {
 // key_file empty: the key is in certificate_file (one PEM holding both). The key must be RSA
 // and not encrypted. Throws std::runtime_error naming the file on any problem.
 [[nodiscard]] std::string client_assertion_jwt(const std::string& certificate_file, const std::string& key_file,
-                                               std::string_view client_id, std::string_view token_url,
-                                               long long now);
+                                               std::string_view client_id, std::string_view token_url, long long now);
 
 }  // namespace check_mail::oauth

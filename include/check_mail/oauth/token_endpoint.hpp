@@ -31,8 +31,8 @@ struct Grant {
 
 // The token endpoint's reply.
 struct TokenReply {
-  std::string access_token;  // set on success
-  long long expires_in = 0;  // seconds; 0 when the reply did not say
+  std::string access_token;       // set on success
+  long long expires_in = 0;       // seconds; 0 when the reply did not say
   std::string error;              // RFC 6749 section 5.2 "error" ("invalid_client", ...); empty on success
   std::string error_description;  // as sent; sanitise before output
 };

@@ -17,12 +17,12 @@ enum class SourceKind { given_token, grant };
 
 struct TokenSourceSettings {
   SourceKind kind = SourceKind::given_token;
-  std::string given_token;  // SourceKind::given_token: read from the file or the environment
-  std::string given_from;   // "--oauth-token-file" or "CHECK_MAIL_OAUTH_TOKEN", for messages
-  Grant grant;              // SourceKind::grant
+  std::string given_token;              // SourceKind::given_token: read from the file or the environment
+  std::string given_from;               // "--oauth-token-file" or "CHECK_MAIL_OAUTH_TOKEN", for messages
+  Grant grant;                          // SourceKind::grant
   std::string client_certificate_file;  // private_key_jwt: certificate (and key, unless below)
   std::string client_key_file;
-  std::string cache_directory;          // empty: no cache
+  std::string cache_directory;  // empty: no cache
   transport::HttpOptions http;
 };
 
@@ -40,9 +40,9 @@ private:
 
 struct ObtainedToken {
   std::string access_token;
-  double seconds = 0;      // time spent obtaining it (0 when cached or given)
+  double seconds = 0;  // time spent obtaining it (0 when cached or given)
   bool from_cache = false;
-  std::string origin;      // "cached token", "--oauth-token-file", "client credentials grant at URL", ...
+  std::string origin;  // "cached token", "--oauth-token-file", "client credentials grant at URL", ...
 };
 
 class TokenProvider {

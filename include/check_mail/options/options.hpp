@@ -9,8 +9,8 @@
 namespace check_mail::cli {
 
 struct OptionSpec {
-  std::string name;                  // long name without dashes: "hostname"
-  std::string value_name;            // "HOST"; empty for a flag that takes no value
+  std::string name;        // long name without dashes: "hostname"
+  std::string value_name;  // "HOST"; empty for a flag that takes no value
   std::string help;
   std::string default_value;         // shown in --help; returned by Options::get when not given
   std::vector<std::string> aliases;  // other long names: {"ssl"}

@@ -43,7 +43,7 @@ struct Counter {
   std::string min, max;
   bool perfdata = true;
   std::string short_warning, short_critical;  // one-letter threshold options (check_smtp's -w/-c)
-  bool display_ok = true;  // false: its message shows only when it alerts (Centreon's display_ok)
+  bool display_ok = true;                     // false: its message shows only when it alerts (Centreon's display_ok)
   // Status counters: default expressions and the variables they may use.
   std::string default_unknown, default_warning, default_critical;
   std::vector<std::string> variables;
@@ -55,9 +55,9 @@ struct CounterGroup {
   std::string name;  // "spools"
   std::vector<Counter> counters;
   std::function<std::string(const std::string& instance, const Values&)> prefix;  // "Spool 'x' "
-  std::string message_multiple;        // "All spools are ok"
-  std::string message_separator = ", ";  // between counters of one instance
-  std::string threshold_prefix;        // "instance-" for the long threshold names of instance groups
+  std::string message_multiple;                                                   // "All spools are ok"
+  std::string message_separator = ", ";                                           // between counters of one instance
+  std::string threshold_prefix;  // "instance-" for the long threshold names of instance groups
 
   // Filled by the mode before evaluation.
   Values global;
@@ -73,7 +73,7 @@ ThresholdNames threshold_names(const CounterGroup& group, const Counter& counter
 
 // Threshold values read from the command line, validated once.
 struct CounterThresholds {
-  std::optional<Range> unknown, warning, critical;  // numeric counters
+  std::optional<Range> unknown, warning, critical;       // numeric counters
   Expression unknown_expr, warning_expr, critical_expr;  // status counters
 };
 

@@ -8,7 +8,7 @@ struct Perfdata {
   std::string label;
   std::string value;  // already formatted by the counter's template
   std::string unit;
-  std::string warning;   // a rendered range ("0:10"), or empty
+  std::string warning;  // a rendered range ("0:10"), or empty
   std::string critical;
   std::string min;
   std::string max;

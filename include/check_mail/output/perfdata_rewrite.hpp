@@ -34,8 +34,8 @@ private:
     std::optional<Regex> match;
     std::string match_text;
     std::optional<std::string> substitute, unit, min, max, warning, critical;
-    std::string method;  // "" or invert, percent, scale, math, min, max, average, sum
-    std::string args;    // the method's argument, trimmed
+    std::string method;            // "" or invert, percent, scale, math, min, max, average, sum
+    std::string args;              // the method's argument, trimmed
     bool apply_threshold = false;  // math(...|1)
   };
   void apply_one(const Extend& extend, std::vector<Perfdata>& perfdata) const;

@@ -8,7 +8,7 @@
 namespace check_mail::output {
 
 struct Range {
-  bool inside = false;        // '@': alert when the value is inside [start, end]
+  bool inside = false;          // '@': alert when the value is inside [start, end]
   bool start_infinite = false;  // '~'
   bool end_infinite = false;    // nothing after ':'
   double start = 0;

@@ -17,7 +17,8 @@ public:
 
   // flags: any of "imsx" (Perl modifiers).
   static Regex compile(std::string_view pattern, std::string_view flags, Error* error);
-  static std::optional<Regex> try_compile(std::string_view pattern, std::string_view flags = "", Error* error = nullptr);
+  static std::optional<Regex> try_compile(std::string_view pattern, std::string_view flags = "",
+                                          Error* error = nullptr);
 
   Regex(Regex&&) noexcept;
   Regex& operator=(Regex&&) noexcept;

@@ -9,8 +9,8 @@
 #include <cstddef>
 #include <string_view>
 
-#include "check_mail/protocol/connection.hpp"
 #include "check_mail/net/deadline.hpp"
+#include "check_mail/protocol/connection.hpp"
 #include "check_mail/protocol/transcript.hpp"
 
 namespace check_mail::transport {
@@ -45,8 +45,7 @@ struct LineProtocolLimits {
 class LineProtocol {
 public:
   // Non-owning: connection, deadline and transcript (may be null) must outlive this object.
-  LineProtocol(Connection& connection, const Deadline& deadline, Transcript* transcript,
-               LineProtocolLimits limits = {})
+  LineProtocol(Connection& connection, const Deadline& deadline, Transcript* transcript, LineProtocolLimits limits = {})
       : connection_(connection), deadline_(&deadline), transcript_(transcript), limits_(limits) {}
 
   // Sends `line` + CRLF in one write. `display` (if not empty) is what the transcript shows

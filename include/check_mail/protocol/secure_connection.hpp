@@ -8,11 +8,11 @@
 #include <optional>
 #include <string>
 
-#include "check_mail/protocol/connection.hpp"
 #include "check_mail/net/deadline.hpp"
+#include "check_mail/protocol/connection.hpp"
 #include "check_mail/protocol/line_protocol.hpp"
-#include "check_mail/tls/tls.hpp"
 #include "check_mail/protocol/transcript.hpp"
+#include "check_mail/tls/tls.hpp"
 
 namespace check_mail::transport {
 
@@ -56,11 +56,11 @@ public:
   template <class Result, class Phase>
   SecureConnectionSetup(std::optional<Connection>& connection, std::optional<LineProtocol>& protocol, Result& result,
                         Phase& phase)
-      : SecureConnectionSetup(connection, protocol,
-                              SetupRecord{result.timings.dns, result.timings.connect, result.timings.tls_handshake,
-                                          result.tls, result.peer_address, result.bytes_sent, result.bytes_received,
-                                          result.timings.total},
-                              [&phase](SetupStep step) { phase = setup_phase<Phase>(step); }) {}
+      : SecureConnectionSetup(
+            connection, protocol,
+            SetupRecord{result.timings.dns, result.timings.connect, result.timings.tls_handshake, result.tls,
+                        result.peer_address, result.bytes_sent, result.bytes_received, result.timings.total},
+            [&phase](SetupStep step) { phase = setup_phase<Phase>(step); }) {}
 
   // Resolves and connects (step dns, then connect if DNS succeeded and the connect failed),
   // puts the line protocol on the connection ("connected to ..."), and with implicit_tls

@@ -45,7 +45,7 @@ struct Credentials {
 // The client side of one exchange, a small state machine driven by the engine. Messages are
 // the decoded bytes; the engine does the base64 framing.
 class ClientSteps {
- public:
+public:
   virtual ~ClientSteps() = default;
   // The initial response, or nullopt when the mechanism waits for a first challenge.
   virtual std::optional<std::string> initial_response() = 0;
@@ -119,11 +119,9 @@ struct Conditions {
 
 // RFC 4616 PLAIN message "authzid NUL authcid NUL password". Throws TransportError(config) if a
 // part contains NUL, which the format cannot carry.
-[[nodiscard]] std::string plain_message(std::string_view authzid, std::string_view authcid,
-                                        std::string_view password);
+[[nodiscard]] std::string plain_message(std::string_view authzid, std::string_view authcid, std::string_view password);
 // RFC 2195 CRAM-MD5 response "user <hex HMAC-MD5(secret, challenge)>".
-[[nodiscard]] std::string cram_md5_response(std::string_view user, std::string_view secret,
-                                            std::string_view challenge);
+[[nodiscard]] std::string cram_md5_response(std::string_view user, std::string_view secret, std::string_view challenge);
 // Lower-case hex HMAC-MD5 (OpenSSL). Throws TransportError(config) if MD5 is unavailable
 // (e.g. a FIPS-only OpenSSL).
 [[nodiscard]] std::string hmac_md5_hex(std::string_view key, std::string_view data);

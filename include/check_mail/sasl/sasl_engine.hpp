@@ -18,7 +18,7 @@ namespace check_mail::transport::sasl {
 struct ServerAnswer {
   enum class Kind { challenge, success, failure };
   Kind kind = Kind::failure;
-  std::string challenge;     // Kind::challenge: the base64 text after "334 " / "+ "
+  std::string challenge;  // Kind::challenge: the base64 text after "334 " / "+ "
   // Kind::failure: the refusal says this mechanism cannot be used here (not "wrong password"),
   // so another one may still work. Each adapter documents which replies count.
   bool unsupported = false;
@@ -52,7 +52,7 @@ struct Adapter {
 // authenticated. Throws TransportError: the server's refusal (through Adapter::refused), a
 // protocol error (malformed challenge, a server that fails the mechanism's own checks), or
 // unsupported when candidates is empty or every one was refused as unsupported.
-Mechanism authenticate(const Adapter& adapter, const std::vector<Mechanism>& candidates,
-                       const Credentials& credentials, const ExchangeContext& context);
+Mechanism authenticate(const Adapter& adapter, const std::vector<Mechanism>& candidates, const Credentials& credentials,
+                       const ExchangeContext& context);
 
 }  // namespace check_mail::transport::sasl

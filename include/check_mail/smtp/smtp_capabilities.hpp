@@ -22,12 +22,12 @@ struct Capabilities {
   bool smtputf8 = false;
   bool chunking = false;
   bool dsn = false;
-  std::optional<std::uint64_t> size;          // SIZE limit in bytes; 0 = no fixed limit
-  std::vector<std::string> auth_mechanisms;   // upper-case, as offered ("AUTH" and old "AUTH=")
-  std::map<std::string, std::string> keywords; // every keyword (upper-case) -> its parameters
+  std::optional<std::uint64_t> size;            // SIZE limit in bytes; 0 = no fixed limit
+  std::vector<std::string> auth_mechanisms;     // upper-case, as offered ("AUTH" and old "AUTH=")
+  std::map<std::string, std::string> keywords;  // every keyword (upper-case) -> its parameters
 
-  [[nodiscard]] bool has(std::string_view keyword) const;             // case-insensitive
-  [[nodiscard]] bool offers_auth(std::string_view mechanism) const;   // case-insensitive
+  [[nodiscard]] bool has(std::string_view keyword) const;            // case-insensitive
+  [[nodiscard]] bool offers_auth(std::string_view mechanism) const;  // case-insensitive
 };
 
 // Parses a 250 EHLO reply: the first line is the greeting, each further line one keyword with

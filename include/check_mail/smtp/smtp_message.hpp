@@ -16,24 +16,24 @@ namespace check_mail::transport::smtp {
 inline constexpr std::string_view tracking_header = "X-Check-Mail-Token";
 
 struct MessageOptions {
-  std::string from;              // From header, e.g. "SMTP-Monitor <monitor@example.com>"
-  std::vector<std::string> to;   // To header entries
+  std::string from;                                   // From header, e.g. "SMTP-Monitor <monitor@example.com>"
+  std::vector<std::string> to;                        // To header entries
   std::string subject = "SMTP Monitor Test Message";  // non-ASCII is RFC 2047-encoded
-  std::string body;              // text (any line ends); empty: a built-in text
-  std::string token;             // tracking id; empty: a random one
-  bool use_body = false;         // token line in the body instead of the header
-  std::size_t pad_to_bytes = 0;  // append filler lines until the message is this size (+1 byte at worst)
-  std::string message_id_domain; // empty: the domain of `from`, else "check-mail.invalid"
+  std::string body;                                   // text (any line ends); empty: a built-in text
+  std::string token;                                  // tracking id; empty: a random one
+  bool use_body = false;                              // token line in the body instead of the header
+  std::size_t pad_to_bytes = 0;   // append filler lines until the message is this size (+1 byte at worst)
+  std::string message_id_domain;  // empty: the domain of `from`, else "check-mail.invalid"
 };
 
 struct Message {
-  std::string head;        // header fields and the empty line, CRLF line ends
-  std::string body;        // body text, ending with a line end
-  std::size_t padding = 0; // filler bytes streamed after the body
-  std::string token;       // the tracking id
-  std::string tracking;    // "<id>; sent=1700000000.123"
-  std::string message_id;  // "<...@domain>"
-  double sent_epoch = 0;   // Unix time with milliseconds written into the token
+  std::string head;         // header fields and the empty line, CRLF line ends
+  std::string body;         // body text, ending with a line end
+  std::size_t padding = 0;  // filler bytes streamed after the body
+  std::string token;        // the tracking id
+  std::string tracking;     // "<id>; sent=1700000000.123"
+  std::string message_id;   // "<...@domain>"
+  double sent_epoch = 0;    // Unix time with milliseconds written into the token
 
   // Size before dot-stuffing: head + body + padding.
   [[nodiscard]] std::size_t size() const noexcept { return head.size() + body.size() + padding; }

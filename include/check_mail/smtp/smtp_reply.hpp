@@ -21,9 +21,9 @@ struct EnhancedStatus {
 };
 
 struct Reply {
-  int code = 0;                           // 220, 250, 354, 550, ...
+  int code = 0;                            // 220, 250, 354, 550, ...
   std::optional<EnhancedStatus> enhanced;  // from the first line, when parsed
-  std::vector<std::string> lines;         // text of each line, code and enhanced code removed
+  std::vector<std::string> lines;          // text of each line, code and enhanced code removed
 
   [[nodiscard]] int klass() const noexcept { return code / 100; }
   [[nodiscard]] bool is_positive() const noexcept { return code >= 200 && code < 400; }

@@ -5,25 +5,25 @@
 //
 // Use run_smtp_check() for the whole dialogue as a structured Result (never throws), or a
 // Session to drive the steps yourself (each step throws TransportError on failure).
-#include <functional>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
-#include "check_mail/protocol/connection.hpp"
 #include "check_mail/net/deadline.hpp"
 #include "check_mail/net/error.hpp"
+#include "check_mail/protocol/connection.hpp"
 #include "check_mail/protocol/line_protocol.hpp"
-#include "check_mail/sasl/sasl.hpp"
 #include "check_mail/protocol/secure_connection.hpp"
 #include "check_mail/protocol/security.hpp"
+#include "check_mail/protocol/transcript.hpp"
+#include "check_mail/sasl/sasl.hpp"
 #include "check_mail/smtp/smtp_capabilities.hpp"
 #include "check_mail/smtp/smtp_message.hpp"
 #include "check_mail/smtp/smtp_reply.hpp"
 #include "check_mail/tls/tls.hpp"
-#include "check_mail/protocol/transcript.hpp"
 
 namespace check_mail::transport::smtp {
 
@@ -31,20 +31,35 @@ namespace check_mail::transport::smtp {
 using transport::Security;
 
 // Dialogue steps, in order. A failure names the step it happened in.
-enum class Phase { dns, connect, tls_handshake, banner, ehlo, starttls, auth, command, mail_from, rcpt_to, data, message, quit, done };
+enum class Phase {
+  dns,
+  connect,
+  tls_handshake,
+  banner,
+  ehlo,
+  starttls,
+  auth,
+  command,
+  mail_from,
+  rcpt_to,
+  data,
+  message,
+  quit,
+  done
+};
 [[nodiscard]] std::string_view phase_name(Phase phase);  // "rcpt_to"
 
 struct SessionOptions {
-  Endpoint endpoint;                 // host, port (25 / 465 / 587), address family
+  Endpoint endpoint;  // host, port (25 / 465 / 587), address family
   Security security = Security::none;
-  TlsOptions tls;                    // verification on by default
-  std::string helo_name;             // EHLO/HELO argument; empty: this machine's host name
+  TlsOptions tls;         // verification on by default
+  std::string helo_name;  // EHLO/HELO argument; empty: this machine's host name
 
   sasl::AuthType auth = sasl::AuthType::none();
   std::string username;
   std::string password;
-  std::string shared_secret;         // CRAM-MD5 secret; empty: the password
-  std::string authzid;               // PLAIN authorisation identity; usually empty
+  std::string shared_secret;  // CRAM-MD5 secret; empty: the password
+  std::string authzid;        // PLAIN authorisation identity; usually empty
   // XOAUTH2 and OAUTHBEARER: the access token (unset: no token source), and where the server's
   // decoded refusal goes (see sasl::Credentials).
   std::function<std::string()> access_token;
@@ -56,11 +71,11 @@ struct SessionOptions {
   // Result::command_replies for the caller to judge (check_smtp's -R).
   std::vector<std::string> extra_commands;
 
-  std::string mail_from;                 // envelope sender; empty: the null sender "<>"
-  std::vector<std::string> recipients;   // empty: no mail transaction, only banner/EHLO/AUTH/QUIT
-  MessageOptions message;                // headers/body of the test message
+  std::string mail_from;                // envelope sender; empty: the null sender "<>"
+  std::vector<std::string> recipients;  // empty: no mail transaction, only banner/EHLO/AUTH/QUIT
+  MessageOptions message;               // headers/body of the test message
 
-  std::size_t max_line = 64 * 1024;      // longest reply line accepted
+  std::size_t max_line = 64 * 1024;  // longest reply line accepted
   bool record_transcript = true;
 };
 
@@ -76,23 +91,23 @@ struct Timings {
   // Connection established -> first byte of the message can be sent (354 to DATA). Without a
   // mail transaction: connection established -> the last reply before QUIT.
   std::optional<double> response;
-  std::optional<double> upload;         // first message byte sent -> 250 after "."
-  std::optional<double> total;          // start of run() -> QUIT sent (or failure); QUIT itself is not counted
+  std::optional<double> upload;  // first message byte sent -> 250 after "."
+  std::optional<double> total;   // start of run() -> QUIT sent (or failure); QUIT itself is not counted
 };
 
 struct Failure {
   Phase phase = Phase::connect;
-  ErrorKind kind = ErrorKind::io;     // rejected: the server answered with an error reply
-  std::string summary;                // one line, e.g. "RCPT TO <x@y> refused: 550 5.1.1 no such user"
-  std::optional<Reply> reply;         // the error reply, for rejected
+  ErrorKind kind = ErrorKind::io;  // rejected: the server answered with an error reply
+  std::string summary;             // one line, e.g. "RCPT TO <x@y> refused: 550 5.1.1 no such user"
+  std::optional<Reply> reply;      // the error reply, for rejected
 };
 
 struct Result {
-  std::optional<Failure> failure;     // unset: the whole dialogue succeeded
+  std::optional<Failure> failure;  // unset: the whole dialogue succeeded
   Timings timings;
-  std::uint64_t bytes_sent = 0;       // application bytes, whole dialogue
+  std::uint64_t bytes_sent = 0;  // application bytes, whole dialogue
   std::uint64_t bytes_received = 0;
-  std::uint64_t message_bytes = 0;    // DATA content on the wire (dot-stuffed, with terminator)
+  std::uint64_t message_bytes = 0;                // DATA content on the wire (dot-stuffed, with terminator)
   std::optional<double> upload_bytes_per_second;  // message_bytes / timings.upload
   // Most recent server reply (its code is the "status"). After a refusal the failing reply is
   // in failure->reply, since a polite QUIT (221) may have followed.
@@ -100,17 +115,18 @@ struct Result {
   // The last reply before QUIT that tells how the dialogue went: the message's 250, or EHLO's/
   // AUTH's; never a reply to an extra command (their expectations judge those).
   std::optional<Reply> final_reply;
-  std::string peer_address;           // numeric address connected to
-  std::optional<TlsInfo> tls;         // set once TLS is up
+  std::string peer_address;                  // numeric address connected to
+  std::optional<TlsInfo> tls;                // set once TLS is up
   std::optional<Capabilities> capabilities;  // from the last EHLO/HELO
-  std::optional<sasl::Mechanism> auth_mechanism;  // the mechanism that authenticated (the last one tried when AUTH failed)
-  std::vector<std::string> accepted_recipients;   // 250/251 to RCPT TO
-  std::optional<Reply> banner;        // the 220 greeting
-  std::vector<Reply> command_replies; // one per SessionOptions::extra_commands sent
-  std::string message_token;          // tracking id in the sent message
+  std::optional<sasl::Mechanism>
+      auth_mechanism;  // the mechanism that authenticated (the last one tried when AUTH failed)
+  std::vector<std::string> accepted_recipients;  // 250/251 to RCPT TO
+  std::optional<Reply> banner;                   // the 220 greeting
+  std::vector<Reply> command_replies;            // one per SessionOptions::extra_commands sent
+  std::string message_token;                     // tracking id in the sent message
   std::string message_id;
-  std::optional<double> sent_epoch;   // Unix time written into the token
-  bool quit_acknowledged = false;     // 221 to QUIT (its absence never fails the check)
+  std::optional<double> sent_epoch;  // Unix time written into the token
+  bool quit_acknowledged = false;    // 221 to QUIT (its absence never fails the check)
   Transcript transcript{Deadline::Clock::now()};
 
   [[nodiscard]] bool ok() const noexcept { return !failure.has_value(); }
@@ -131,15 +147,15 @@ public:
   Result run() noexcept;
 
   // Individual steps, in dialogue order; each throws TransportError.
-  void check_options() const;   // config errors, e.g. AUTH without TLS
-  void connect();               // DNS + TCP (+ implicit TLS)
+  void check_options() const;  // config errors, e.g. AUTH without TLS
+  void connect();              // DNS + TCP (+ implicit TLS)
   void read_banner();
-  void ehlo();                  // EHLO, HELO fallback on 5xx
-  void starttls();              // STARTTLS, handshake, EHLO again (capabilities replaced)
+  void ehlo();      // EHLO, HELO fallback on 5xx
+  void starttls();  // STARTTLS, handshake, EHLO again (capabilities replaced)
   void authenticate();
-  void send_extra_commands();   // SessionOptions::extra_commands, replies recorded
-  void send_message();          // MAIL FROM, RCPT TO..., DATA, message, "."
-  void quit();                  // QUIT, expecting 221, within GoodbyeBound (errors recorded, not thrown)
+  void send_extra_commands();  // SessionOptions::extra_commands, replies recorded
+  void send_message();         // MAIL FROM, RCPT TO..., DATA, message, "."
+  void quit();                 // QUIT, expecting 221, within GoodbyeBound (errors recorded, not thrown)
 
   [[nodiscard]] const Result& result() const noexcept { return result_; }
   [[nodiscard]] Result& result() noexcept { return result_; }

@@ -55,9 +55,9 @@ struct TlsOptions {
 struct CertificateInfo {
   std::string subject;  // RFC 2253 one-liner: "CN=mail.example.com,O=Example"
   std::string issuer;
-  std::string serial;   // hex
+  std::string serial;                          // hex
   std::vector<std::string> subject_alt_names;  // "DNS:mail.example.com", "IP:192.0.2.1"
-  std::string not_before;  // ISO 8601 UTC: "2025-01-31T12:00:00Z"
+  std::string not_before;                      // ISO 8601 UTC: "2025-01-31T12:00:00Z"
   std::string not_after;
   std::int64_t not_before_epoch = 0;  // Unix seconds
   std::int64_t not_after_epoch = 0;
@@ -65,8 +65,8 @@ struct CertificateInfo {
 };
 
 struct TlsInfo {
-  std::string protocol;  // "TLSv1.3"
-  std::string cipher;    // "TLS_AES_256_GCM_SHA384"
+  std::string protocol;     // "TLSv1.3"
+  std::string cipher;       // "TLS_AES_256_GCM_SHA384"
   std::string server_name;  // the name verified (and sent as SNI unless an IP literal)
   std::optional<CertificateInfo> peer_certificate;
   // Chain, dates and host name all checked out. Computed even when verification was skipped.

@@ -9,7 +9,7 @@
 namespace check_mail::util {
 
 struct SecretSource {
-  std::string value;         // from the option itself
+  std::string value;  // from the option itself
   bool value_given = false;
   std::string file;          // --...-password-file
   std::string env_variable;  // e.g. CHECK_MAIL_API_PASSWORD

@@ -55,8 +55,8 @@ std::vector<Field> fields(Protocol protocol) {
       std::to_string(t.plain_port) + ", or " + std::to_string(t.tls_port) + " with --security=ssl";
   const std::string auths =
       protocol == Protocol::smtp
-          ? transport::sasl::auth_type_list(true) + ". auto tries what the server offers in this order: " +
-                auto_order(protocol) + "."
+          ? transport::sasl::auth_type_list(true) +
+                ". auto tries what the server offers in this order: " + auto_order(protocol) + "."
           : transport::sasl::auth_type_list(false) + ". login is the " +
                 std::string(protocol == Protocol::imap ? "LOGIN command" : "USER/PASS commands") +
                 ", the others are SASL. auto tries the SASL mechanisms the server offers in this order: " +
@@ -175,19 +175,16 @@ void use_smtp_mode_wording(cli::OptionSpec& spec) {
 
 bool present_in(const Field& field, Scope scope) {
   switch (scope) {
-    case Scope::standalone:
-      return field.presence.standalone;
-    case Scope::shared:
-      return field.presence.shared;
-    case Scope::leg:
-      return field.presence.leg;
+    case Scope::standalone: return field.presence.standalone;
+    case Scope::shared: return field.presence.shared;
+    case Scope::leg: return field.presence.leg;
   }
   return false;
 }
 
 // Reads the options of one scope, a leg falling back to the shared option.
 class Reader {
- public:
+public:
   Reader(const cli::Options& options, Protocol protocol, Scope scope)
       : options_(options), prefix_(scope == Scope::leg ? std::string(traits(protocol).key) + "-" : "") {}
 
@@ -203,7 +200,7 @@ class Reader {
   [[nodiscard]] std::string option_name(const std::string& name) const { return "--" + prefix_ + name; }
   [[nodiscard]] const std::string& prefix() const { return prefix_; }
 
- private:
+private:
   const cli::Options& options_;
   std::string prefix_;
 };

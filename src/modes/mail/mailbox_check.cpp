@@ -5,11 +5,11 @@
 #include <ctime>
 
 #include "check_mail/mailbox/mailbox.hpp"
-#include "check_mail/util/strings.hpp"
 #include "check_mail/modes/mail/mail_counters.hpp"
 #include "check_mail/modes/mail/mail_options.hpp"
 #include "check_mail/modes/mail/oauth_access.hpp"
 #include "check_mail/modes/mail/retests.hpp"
+#include "check_mail/util/strings.hpp"
 
 namespace check_mail::modes::mailbox_check {
 namespace {
@@ -122,7 +122,8 @@ std::vector<cli::OptionSpec> options(Protocol protocol) {
   std::vector<cli::OptionSpec> specs =
       mail::connection_option_specs(p, mail::Scope::standalone, section, "TLS options");
   // With the protocol's own options, before the TLS ones (--help lists sections in order).
-  const auto tls = std::find_if(specs.begin(), specs.end(), [&](const cli::OptionSpec& spec) { return spec.section != section; });
+  const auto tls =
+      std::find_if(specs.begin(), specs.end(), [&](const cli::OptionSpec& spec) { return spec.section != section; });
   const std::vector<cli::OptionSpec> retest = retest_option_specs(section);
   specs.insert(tls, retest.begin(), retest.end());
   auto opt = [&](std::string option, std::string value, std::string help, std::string def = "") {
@@ -195,8 +196,10 @@ void run(ModeRun& run, Protocol protocol) {
       result = mb::run_mailbox_check(protocol, options, run.deadline);
     }
     if (oauth && mail::oauth_refused(options, result))
-      result.failure->summary = oauth->describe_refusal(result.failure->summary, std::string(mb::protocol_name(protocol)));
-    if (result.failure && result.failure->kind == transport::ErrorKind::config) throw CheckError(result.failure->summary);
+      result.failure->summary =
+          oauth->describe_refusal(result.failure->summary, std::string(mb::protocol_name(protocol)));
+    if (result.failure && result.failure->kind == transport::ErrorKind::config)
+      throw CheckError(result.failure->summary);
     // A message searched for and not there yet is worth another look, as a refused login is.
     const bool failed = result.failure.has_value() || (result.searched && !result.found);
     if (run.verbose) {
@@ -213,7 +216,8 @@ void run(ModeRun& run, Protocol protocol) {
   if (result.found && options.delete_found && !result.deleted) {
     run.report.add(output::Status::Warning,
                    "the message found could not be confirmed deleted" +
-                       (result.delete_problem.empty() ? std::string() : " (" + util::sanitize_line(result.delete_problem, 160) + ")"));
+                       (result.delete_problem.empty() ? std::string()
+                                                      : " (" + util::sanitize_line(result.delete_problem, 160) + ")"));
   }
 }
 

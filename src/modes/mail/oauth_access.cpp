@@ -80,29 +80,37 @@ bool uses_token(const transport::sasl::AuthType& auth, bool token_source) {
 
 bool oauth_refused(const transport::smtp::SessionOptions& options, const transport::smtp::Result& result) {
   return result.failure && result.failure->phase == transport::smtp::Phase::auth &&
-         result.failure->kind == transport::ErrorKind::rejected && uses_token(options.auth, static_cast<bool>(options.access_token));
+         result.failure->kind == transport::ErrorKind::rejected &&
+         uses_token(options.auth, static_cast<bool>(options.access_token));
 }
 
 bool oauth_refused(const transport::mailbox::Options& options, const transport::mailbox::Result& result) {
   return result.failure && result.failure->phase == transport::mailbox::Phase::login &&
-         result.failure->kind == transport::ErrorKind::rejected && uses_token(options.auth, static_cast<bool>(options.access_token));
+         result.failure->kind == transport::ErrorKind::rejected &&
+         uses_token(options.auth, static_cast<bool>(options.access_token));
 }
 
 std::vector<std::string> oauth_refusal_hints(const std::string& server_text, const std::string& protocol) {
   const std::string text = util::to_lower(server_text);
   std::vector<std::string> hints;
-  if (text.find("5.7.139") != std::string::npos || text.find("smtpclientauthentication is disabled") != std::string::npos)
-    hints.emplace_back("hint: SMTP AUTH is disabled for the tenant or the mailbox (Exchange Online: "
-                       "Set-CASMailbox -SmtpClientAuthenticationDisabled $false)");
+  if (text.find("5.7.139") != std::string::npos ||
+      text.find("smtpclientauthentication is disabled") != std::string::npos)
+    hints.emplace_back(
+        "hint: SMTP AUTH is disabled for the tenant or the mailbox (Exchange Online: "
+        "Set-CASMailbox -SmtpClientAuthenticationDisabled $false)");
   if (text.find("5.7.3") != std::string::npos)
-    hints.emplace_back("hint: the token was accepted but the app may not use this mailbox (Exchange Online: the "
-                       "SMTP.SendAsApp permission with admin consent, New-ServicePrincipal, and mailbox permissions "
-                       "for the service principal)");
+    hints.emplace_back(
+        "hint: the token was accepted but the app may not use this mailbox (Exchange Online: the "
+        "SMTP.SendAsApp permission with admin consent, New-ServicePrincipal, and mailbox permissions "
+        "for the service principal)");
   if (hints.empty()) {
-    const std::string permission = protocol == "SMTP" ? "SMTP.SendAsApp" : protocol == "IMAP" ? "IMAP.AccessAsApp" : "POP.AccessAsApp";
-    hints.emplace_back("hint: common causes are a token for another user or scope, an expired or revoked token, and "
-                       "(Exchange Online) a missing " + permission +
-                       " permission, service principal or mailbox permission; see docs/oauth-microsoft365.md");
+    const std::string permission = protocol == "SMTP"   ? "SMTP.SendAsApp"
+                                   : protocol == "IMAP" ? "IMAP.AccessAsApp"
+                                                        : "POP.AccessAsApp";
+    hints.emplace_back(
+        "hint: common causes are a token for another user or scope, an expired or revoked token, and "
+        "(Exchange Online) a missing " +
+        permission + " permission, service principal or mailbox permission; see docs/oauth-microsoft365.md");
   }
   return hints;
 }

@@ -9,11 +9,14 @@
 namespace check_mail::modes {
 
 std::vector<cli::OptionSpec> retest_option_specs(const std::string& section) {
+  // One option per line, as --help lists them.
+  // clang-format off
   return {
       {"retests", "N", "Retry a failed attempt N times before reporting the failure.", "0", {}, "", false, false,
        section},
       {"retest-interval", "SECONDS", "Wait between attempts.", "10", {}, "", false, false, section},
   };
+  // clang-format on
 }
 
 Retests read_retests(const cli::Options& options) {
@@ -21,7 +24,8 @@ Retests read_retests(const cli::Options& options) {
   if (!count) throw CheckError("Wrong --retests value '" + util::sanitize_line(options.get("retests"), 40) + "'.");
   const auto interval = util::parse_number(options.get("retest-interval"));
   if (!interval || *interval < 0 || *interval > 3600) {
-    throw CheckError("Wrong --retest-interval value '" + util::sanitize_line(options.get("retest-interval"), 40) + "'.");
+    throw CheckError("Wrong --retest-interval value '" + util::sanitize_line(options.get("retest-interval"), 40) +
+                     "'.");
   }
   return {static_cast<int>(*count), *interval};
 }

@@ -6,15 +6,15 @@
 #include <ctime>
 #include <string_view>
 
-#include "check_mail/smtp/smtp_session.hpp"
-#include "check_mail/util/files.hpp"
-#include "check_mail/util/secrets.hpp"
-#include "check_mail/util/strings.hpp"
 #include "check_mail/modes/mail/mail_counters.hpp"
 #include "check_mail/modes/mail/mail_options.hpp"
 #include "check_mail/modes/mail/oauth_access.hpp"
 #include "check_mail/modes/mail/oauth_options.hpp"
 #include "check_mail/modes/mail/retests.hpp"
+#include "check_mail/smtp/smtp_session.hpp"
+#include "check_mail/util/files.hpp"
+#include "check_mail/util/secrets.hpp"
+#include "check_mail/util/strings.hpp"
 
 namespace check_mail::modes::smtp {
 namespace {
@@ -31,8 +31,8 @@ const std::string kMessageSection = "Test message options";
 std::vector<cli::OptionSpec> options() {
   auto opt = [](std::string name, std::string value, std::string help, std::string def, std::string shorts,
                 const std::string& section, std::vector<std::string> aliases = {}, bool repeatable = false) {
-    return cli::OptionSpec{std::move(name), std::move(value), std::move(help), std::move(def), std::move(aliases),
-                           std::move(shorts), repeatable, false, section};
+    return cli::OptionSpec{std::move(name),   std::move(value), std::move(help), std::move(def), std::move(aliases),
+                           std::move(shorts), repeatable,       false,           section};
   };
   // The connection, TLS and credential options are mail_options' (in check_smtp's wording);
   // they are taken in the order --help has always listed them, the mode's own ones in between.
@@ -61,7 +61,8 @@ std::vector<cli::OptionSpec> options() {
       shared("security"),
       opt("ssl", "", "Same as --security=ssl (implicit TLS).", "", "", kSection),
       opt("starttls", "", "Same as --security=starttls.", "", "S", kSection),
-      opt("helo-name", "NAME", "Name sent with EHLO/HELO (default: this machine's host name).", "", "F", kSection, {"fqdn"}),
+      opt("helo-name", "NAME", "Name sent with EHLO/HELO (default: this machine's host name).", "", "F", kSection,
+          {"fqdn"}),
       opt("expect-banner", "REGEX",
           "A line of the 220 greeting must match this Perl regular expression (each line is tried as its "
           "text, \"mx.example ESMTP\", and with the code, \"220 mx.example ESMTP\"; the whole greeting too).",
@@ -75,10 +76,14 @@ std::vector<cli::OptionSpec> options() {
       shared("allow-plaintext-auth"),
       retest[0],
       retest[1],
-      opt("command", "LINE", "Send this command after AUTH (check_smtp's -C; repeatable).", "", "C", kSection, {}, true),
-      opt("response", "REGEX", "Expected reply to the matching --command (check_smtp's -R; repeatable): WARNING otherwise.", "", "R", kSection, {}, true),
+      opt("command", "LINE", "Send this command after AUTH (check_smtp's -C; repeatable).", "", "C", kSection, {},
+          true),
+      opt("response", "REGEX",
+          "Expected reply to the matching --command (check_smtp's -R; repeatable): WARNING otherwise.", "", "R",
+          kSection, {}, true),
       ignore_quit_failure(),
-      opt("certificate-days", "WARN[,CRIT]", "check_smtp compatibility: minimum days of certificate validity.", "", "D", kTlsSection),
+      opt("certificate-days", "WARN[,CRIT]", "check_smtp compatibility: minimum days of certificate validity.", "", "D",
+          kTlsSection),
       shared("insecure"),
       shared("cafile"),
       shared("capath"),
@@ -89,12 +94,17 @@ std::vector<cli::OptionSpec> options() {
       shared("ssl-key-password-file"),
       shared("ssl-cipher-suite"),
       shared("tls-min-version"),
-      opt("email", "ADDRESS", "Recipient of a real test message (repeatable). Without it: banner, EHLO, STARTTLS, AUTH, QUIT only.", "", "", kMessageSection, {}, true),
-      opt("originator", "ADDRESS", "Envelope sender and From of the test message (default: SMTP-Monitor@<this host>).", "", "f", kMessageSection, {"from"}),
+      opt("email", "ADDRESS",
+          "Recipient of a real test message (repeatable). Without it: banner, EHLO, STARTTLS, AUTH, QUIT only.", "", "",
+          kMessageSection, {}, true),
+      opt("originator", "ADDRESS", "Envelope sender and From of the test message (default: SMTP-Monitor@<this host>).",
+          "", "f", kMessageSection, {"from"}),
       opt("subject", "TEXT", "Subject of the test message.", "SMTP Monitor Test Message", "", kMessageSection),
       opt("message-file", "FILE", "Body of the test message (default: a built-in text).", "", "", kMessageSection),
-      opt("use-body", "", "Put the tracking token in the body instead of the X-Check-Mail-Token header.", "", "", kMessageSection),
-      opt("message-size", "BYTES", "Pad the test message to this size, to measure throughput.", "", "", kMessageSection),
+      opt("use-body", "", "Put the tracking token in the body instead of the X-Check-Mail-Token header.", "", "",
+          kMessageSection),
+      opt("message-size", "BYTES", "Pad the test message to this size, to measure throughput.", "", "",
+          kMessageSection),
   };
   for (cli::OptionSpec& spec : mail::oauth_option_specs(false)) specs.push_back(std::move(spec));
   return specs;
@@ -116,14 +126,15 @@ std::vector<CounterGroup> counters() {
   total.short_warning = "w";
   total.short_critical = "c";
   Counter certificate = mail::figure("certificate-expires-days", "smtp.certificate.expires.days", "certificate_days",
-                               "certificate expires in %d days", "", "%d");
+                                     "certificate expires in %d days", "", "%d");
   certificate.min = "";
   Counter code = mail::figure("reply-code", "smtp.reply.code", "code_value", "last reply code %d", "", "%d");
   group.counters = {
       status,
       mail::figure("lookup-time", "smtp.lookup.time.seconds", "lookup", "lookup time %.3fs"),
       mail::figure("connect-time", "smtp.connect.time.seconds", "connect", "connect time %.3fs"),
-      mail::figure("tls-handshake-time", "smtp.tls.handshake.time.seconds", "tls_handshake", "TLS handshake time %.3fs"),
+      mail::figure("tls-handshake-time", "smtp.tls.handshake.time.seconds", "tls_handshake",
+                   "TLS handshake time %.3fs"),
       mail::figure("banner-time", "smtp.banner.time.seconds", "banner", "banner time %.3fs"),
       mail::figure("ehlo-time", "smtp.ehlo.time.seconds", "ehlo", "EHLO time %.3fs"),
       mail::figure("auth-time", "smtp.auth.time.seconds", "auth", "auth time %.3fs"),
@@ -132,7 +143,8 @@ std::vector<CounterGroup> counters() {
       mail::figure("upload-time", "smtp.upload.time.seconds", "upload", "upload time %.3fs"),
       total,
       mail::figure("bytes-transferred", "smtp.transferred.bytes", "bytes", "%d bytes transferred", "B", "%d"),
-      mail::figure("bytes-per-second", "smtp.upload.bytespersecond", "bytes_per_second", "upload %.0f B/s", "B/s", "%.0f"),
+      mail::figure("bytes-per-second", "smtp.upload.bytespersecond", "bytes_per_second", "upload %.0f B/s", "B/s",
+                   "%.0f"),
       code,
       certificate,
   };
@@ -175,10 +187,12 @@ ts::SessionOptions session_options(ModeRun& run, mail::OAuthAccess* oauth) {
   s.password = c.password;
   s.shared_secret = o.get("shared-secret");
   util::register_secret(s.shared_secret);
-  if (s.auth.kind != transport::sasl::AuthType::Kind::none && s.username.empty()) throw CheckError("--auth-type needs --username.");
+  if (s.auth.kind != transport::sasl::AuthType::Kind::none && s.username.empty())
+    throw CheckError("--auth-type needs --username.");
   const bool by_token = mail::uses_token(s.auth, c.token_source);
   mail::require_token_source(c);
-  if (s.auth.kind != transport::sasl::AuthType::Kind::none && s.password.empty() && s.shared_secret.empty() && !by_token)
+  if (s.auth.kind != transport::sasl::AuthType::Kind::none && s.password.empty() && s.shared_secret.empty() &&
+      !by_token)
     throw CheckError("--auth-type needs --password (or --password-file, or CHECK_MAIL_SMTP_PASSWORD).");
   if (oauth && s.auth.kind != transport::sasl::AuthType::Kind::none) oauth->attach(s, by_token);
   s.allow_plaintext_auth = c.allow_plaintext_auth;
@@ -232,8 +246,8 @@ void fill_values(const ts::SessionOptions& s, const ts::Result& r, int attempts,
   if (r.failure) {
     phase = std::string(ts::phase_name(r.failure->phase));
     message = r.failure->summary;
-    bool server_refusal = r.failure->kind == transport::ErrorKind::rejected && r.failure->reply &&
-                          r.failure->reply->code >= 400;
+    bool server_refusal =
+        r.failure->kind == transport::ErrorKind::rejected && r.failure->reply && r.failure->reply->code >= 400;
     if (!server_refusal) error = std::string(transport::error_kind_name(r.failure->kind));
   } else if (!problem.empty()) {
     phase = problem.phase;
@@ -244,15 +258,16 @@ void fill_values(const ts::SessionOptions& s, const ts::Result& r, int attempts,
     if (r.final_reply) message += " (" + r.final_reply->summary(120) + ")";
   } else {
     message = "accepting connections";
-    if (r.capabilities && !r.capabilities->domain.empty()) message += " (" + util::sanitize_line(r.capabilities->domain, 80) + ")";
+    if (r.capabilities && !r.capabilities->domain.empty())
+      message += " (" + util::sanitize_line(r.capabilities->domain, 80) + ")";
   }
   v["message"] = Value::of(util::sanitize_line(message, 300));
   v["phase"] = Value::of(phase);
   v["error"] = Value::of(error);
   // The reply that tells how the check went: the refusal, else the last reply before QUIT
   // (the message's 250, or EHLO's/AUTH's), never QUIT's 221.
-  const ts::Reply* reply = r.failure ? (r.failure->reply ? &*r.failure->reply : nullptr)
-                                     : (r.final_reply ? &*r.final_reply : nullptr);
+  const ts::Reply* reply =
+      r.failure ? (r.failure->reply ? &*r.failure->reply : nullptr) : (r.final_reply ? &*r.final_reply : nullptr);
   v["code"] = Value::of(reply ? std::to_string(reply->code) : std::string());
   v["enhanced"] = Value::of(reply && reply->enhanced ? reply->enhanced->to_string() : std::string());
   if (reply) v["code_value"] = Value::of(static_cast<double>(reply->code));
@@ -290,7 +305,7 @@ bool banner_matches(const output::Regex& pattern, const ts::Result& r) {
 // -e and --expect-banner against the greeting, then check_smtp's -R against the replies to -C.
 // Returns an empty Problem when everything matched.
 Problem expectation_failure(const cli::Options& o, const std::optional<output::Regex>& expect_banner,
-                             const std::vector<output::Regex>& responses, const ts::Result& r) {
+                            const std::vector<output::Regex>& responses, const ts::Result& r) {
   if (r.failure) return {};
   std::string banner = util::sanitize_line(banner_text(r), 160);
   if (!o.get("expect").empty() && banner_text(r).find(o.get("expect")) == std::string::npos)
@@ -304,7 +319,8 @@ Problem expectation_failure(const cli::Options& o, const std::optional<output::R
     std::string text = std::to_string(reply.code) + " " + reply.text();
     if (!responses[i].search(text))
       return {"command", "unexpected_response",
-              "invalid response '" + util::sanitize_line(text, 120) + "' to command '" + util::sanitize_line(commands[i], 60) + "'"};
+              "invalid response '" + util::sanitize_line(text, 120) + "' to command '" +
+                  util::sanitize_line(commands[i], 60) + "'"};
   }
   return {};
 }
@@ -347,11 +363,14 @@ void run(ModeRun& run) {
   const int attempts = run_attempts(retests, run.deadline, [&](int attempt) {
     result = ts::run_smtp_check(session, run.deadline);
     if (oauth && oauth->retry_after(mail::oauth_refused(session, result))) {
-      if (run.verbose) for (const auto& entry : result.transcript.entries()) run.report.add_long(transport::Transcript::format(entry));
+      if (run.verbose)
+        for (const auto& entry : result.transcript.entries()) run.report.add_long(transport::Transcript::format(entry));
       result = ts::run_smtp_check(session, run.deadline);
     }
-    if (oauth && mail::oauth_refused(session, result)) result.failure->summary = oauth->describe_refusal(result.failure->summary, "SMTP");
-    if (result.failure && result.failure->kind == transport::ErrorKind::config) throw CheckError(result.failure->summary);
+    if (oauth && mail::oauth_refused(session, result))
+      result.failure->summary = oauth->describe_refusal(result.failure->summary, "SMTP");
+    if (result.failure && result.failure->kind == transport::ErrorKind::config)
+      throw CheckError(result.failure->summary);
     problem = expectation_failure(o, expect_banner, responses, result);
     const bool failed = result.failure.has_value() || !problem.empty();
     if (run.verbose) {
@@ -368,8 +387,8 @@ void run(ModeRun& run) {
     const auto& tls = *result.tls;
     std::string line = "TLS " + tls.protocol + " " + tls.cipher + ", certificate verification: " + tls.verify_message;
     if (tls.peer_certificate)
-      line += "; subject " + tls.peer_certificate->subject + ", issuer " + tls.peer_certificate->issuer + ", valid until " +
-              tls.peer_certificate->not_after;
+      line += "; subject " + tls.peer_certificate->subject + ", issuer " + tls.peer_certificate->issuer +
+              ", valid until " + tls.peer_certificate->not_after;
     run.report.add_long(util::sanitize_line(line, 600));
   }
 }
@@ -387,7 +406,8 @@ const ModeDefinition kSmtpMode{
     "a reply (timeout, refused connection, TLS or certificate error) is CRITICAL. Status expressions over %{code}, "
     "%{enhanced}, %{phase}, %{message} and %{error} (timeout, connect_refused, tls_verify, unexpected_banner, "
     "unexpected_response, certificate_expired, ...) override that. "
-    "TLS certificates and host names are verified unless --insecure. check_smtp's -H -p -f -e -C -R -F -D -S -A -U -P -q "
+    "TLS certificates and host names are verified unless --insecure. check_smtp's -H -p -f -e -C -R -F -D -S -A -U -P "
+    "-q "
     "-w -c -t -4 -6 are understood too.",
     "check_mail --mode=smtp --hostname=mail.example.com\n"
     "check_mail --mode=smtp --hostname=mail.example.com --port=587 --security=starttls --auth-type=plain "

@@ -8,10 +8,10 @@
 #include <chrono>
 #include <thread>
 
-#include "check_mail/util/strings.hpp"
 #include "check_mail/modes/mail/mail_counters.hpp"
 #include "check_mail/modes/mail/mail_options.hpp"
 #include "check_mail/modes/mail/oauth_access.hpp"
+#include "check_mail/util/strings.hpp"
 #include "roundtrip_async.hpp"
 #include "roundtrip_poll.hpp"
 #include "roundtrip_report.hpp"
@@ -165,8 +165,10 @@ double now_epoch() {
 // A leg's session, run once more with a new token when the server refused a cached one.
 ts::Result send_leg(const Plan& plan, ModeRun& run, mail::OAuthAccess* oauth) {
   ts::Result result = ts::run_smtp_check(plan.smtp, run.deadline);
-  if (oauth && oauth->retry_after(mail::oauth_refused(plan.smtp, result))) result = ts::run_smtp_check(plan.smtp, run.deadline);
-  if (oauth && mail::oauth_refused(plan.smtp, result)) result.failure->summary = oauth->describe_refusal(result.failure->summary, "SMTP");
+  if (oauth && oauth->retry_after(mail::oauth_refused(plan.smtp, result)))
+    result = ts::run_smtp_check(plan.smtp, run.deadline);
+  if (oauth && mail::oauth_refused(plan.smtp, result))
+    result.failure->summary = oauth->describe_refusal(result.failure->summary, "SMTP");
   return result;
 }
 
@@ -175,7 +177,8 @@ mb::Result poll_leg(const Plan& plan, const mb::Options& options, ModeRun& run, 
   if (oauth && oauth->retry_after(mail::oauth_refused(options, result)))
     result = mb::run_mailbox_check(plan.protocol, options, run.deadline);
   if (oauth && mail::oauth_refused(options, result))
-    result.failure->summary = oauth->describe_refusal(result.failure->summary, std::string(mb::protocol_name(plan.protocol)));
+    result.failure->summary =
+        oauth->describe_refusal(result.failure->summary, std::string(mb::protocol_name(plan.protocol)));
   return result;
 }
 

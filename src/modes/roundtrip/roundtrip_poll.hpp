@@ -7,8 +7,8 @@
 #include <optional>
 #include <string>
 
-#include "check_mail/net/deadline.hpp"
 #include "check_mail/mailbox/mailbox.hpp"
+#include "check_mail/net/deadline.hpp"
 #include "check_mail/smtp/smtp_session.hpp"
 
 namespace check_mail::modes::roundtrip {

@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <ctime>
 
-#include "check_mail/util/strings.hpp"
 #include "check_mail/modes/mail/mailbox_check.hpp"
+#include "check_mail/util/strings.hpp"
 
 namespace check_mail::modes::roundtrip {
 namespace {
@@ -140,8 +140,10 @@ void fill_async_values(const Plan& plan, const AsyncOutcome& outcome, double tot
 
 std::string describe_poll(int number, double since_start_seconds, const mb::Result& poll) {
   std::string line = util::format("poll %d after %.3fs: ", number, since_start_seconds);
-  if (poll.failure) line += "failed: " + poll.failure->summary;
-  else line += poll.found ? "message found" : "not there yet";
+  if (poll.failure)
+    line += "failed: " + poll.failure->summary;
+  else
+    line += poll.found ? "message found" : "not there yet";
   if (poll.timings.total) line += util::format(", %.3fs", *poll.timings.total);
   return util::sanitize_line(line, 300);
 }
@@ -169,7 +171,8 @@ void warn_if_not_deleted(output::Report& report, const mb::Result* fetch) {
   if (fetch && !fetch->found_all.empty() && !fetch->deleted) {
     report.add(output::Status::Warning,
                "the test message could not be confirmed deleted" +
-                   (fetch->delete_problem.empty() ? std::string() : " (" + util::sanitize_line(fetch->delete_problem, 160) + ")"));
+                   (fetch->delete_problem.empty() ? std::string()
+                                                  : " (" + util::sanitize_line(fetch->delete_problem, 160) + ")"));
   }
 }
 

@@ -4,11 +4,11 @@
 // are not a failed roundtrip (configuration errors) or need a word (a message left undeleted).
 #include <string>
 
+#include "check_mail/mailbox/mailbox.hpp"
+#include "check_mail/modes/mail/mail_options.hpp"
 #include "check_mail/modes/mode.hpp"
 #include "check_mail/output/counters.hpp"
-#include "check_mail/mailbox/mailbox.hpp"
 #include "check_mail/smtp/smtp_session.hpp"
-#include "check_mail/modes/mail/mail_options.hpp"
 #include "roundtrip_async.hpp"
 #include "roundtrip_poll.hpp"
 

@@ -8,9 +8,9 @@
 #include <ctime>
 
 #include "check_mail/http/http.hpp"
-#include "check_mail/modes/smartermail/token_cache.hpp"
 #include "check_mail/modes/smartermail/centreon_http.hpp"
 #include "check_mail/modes/smartermail/pass_manager.hpp"
+#include "check_mail/modes/smartermail/token_cache.hpp"
 #include "check_mail/util/secrets.hpp"
 #include "check_mail/util/strings.hpp"
 
@@ -22,6 +22,8 @@ namespace {
 
 std::vector<cli::OptionSpec> connection_options() {
   const std::string section = "SmarterMail API options";
+  // One option per line, as --help lists them.
+  // clang-format off
   return {
       {"hostname", "HOST", "API host name or address (required).", "", {}, "H", false, false, section},
       {"port", "PORT", "API port (443 by default, also with --proto=http, as the original; empty: the scheme's port).", "443", {}, "", false, false, section},
@@ -42,6 +44,7 @@ std::vector<cli::OptionSpec> connection_options() {
        "", {}, "", false, false, section},
       {"statefile-suffix", "SUFFIX", "Suffix added to the token cache file name.", "", {}, "", false, false, section},
   };
+  // clang-format on
 }
 
 }  // namespace
@@ -75,8 +78,10 @@ JsonShape json_shape(const std::string& text) {
   for (std::size_t i = 0; i < text.size(); ++i) {
     const char c = text[i];
     if (in_string) {
-      if (escaped) escaped = false;
-      else if (c == '\\') escaped = true;
+      if (escaped)
+        escaped = false;
+      else if (c == '\\')
+        escaped = true;
       else if (c == '"') {
         in_string = false;
         shape.longest_string = std::max(shape.longest_string, i - string_start);
@@ -98,7 +103,7 @@ JsonShape json_shape(const std::string& text) {
 }
 
 constexpr std::size_t kMaxJsonDepth = 64;
-constexpr std::size_t kMaxJsonValues = 100'000;  // SmarterMail's replies hold a few dozen
+constexpr std::size_t kMaxJsonValues = 100'000;   // SmarterMail's replies hold a few dozen
 constexpr std::size_t kMaxJsonString = 1u << 20;  // their longest strings are messages and names
 
 std::string describe_body(const transport::HttpResponse& response) {
@@ -121,7 +126,8 @@ json decode(const transport::HttpResponse& response) {
     throw CheckError("Cannot decode json response: more than " + std::to_string(kMaxJsonValues) + " JSON values (" +
                      describe_body(response) + ")");
   json value = json::parse(response.body, nullptr, false);
-  if (value.is_discarded()) throw CheckError("Cannot decode json response: not valid JSON (" + describe_body(response) + ")");
+  if (value.is_discarded())
+    throw CheckError("Cannot decode json response: not valid JSON (" + describe_body(response) + ")");
   return value;
 }
 
@@ -167,7 +173,8 @@ struct Api::Impl {
     for (const std::string& warning : secret->warnings) run.report.add_long(warning);
 
     proto = util::to_lower(o.get("proto"));
-    if (proto != "http" && proto != "https") throw CheckError("Unknown value '" + o.get("proto") + "' for --proto (http or https).");
+    if (proto != "http" && proto != "https")
+      throw CheckError("Unknown value '" + o.get("proto") + "' for --proto (http or https).");
     port = api_port(o, proto);
     url_path = o.get("url-path");
 
@@ -181,7 +188,8 @@ struct Api::Impl {
     if (run.debug) client.set_trace([this](const std::string& line) { run.report.add_long(line, true); });
 
     cache.emplace(statefile_directory(o, run.report),
-                  hostname + '\n' + std::to_string(port) + '\n' + url_path + '\n' + username, o.get("statefile-suffix"));
+                  hostname + '\n' + std::to_string(port) + '\n' + url_path + '\n' + username,
+                  o.get("statefile-suffix"));
   }
 
   [[nodiscard]] std::string base_url() const {
@@ -277,8 +285,7 @@ struct Api::Impl {
       json reply;  // the error's JSON, if it is some (checked like a data reply: no hostile shapes)
       try {
         reply = decode(response);
-      } catch (const CheckError&) {
-      }
+      } catch (const CheckError&) {}
       std::string message = "api request error";
       if (reply.is_object() && reply.contains("message") && reply["message"].is_string() &&
           !reply["message"].get<std::string>().empty())
@@ -354,8 +361,7 @@ std::optional<long long> parse_iso8601(std::string_view text) {
       !take_digits(text, pos, 2, hour) || !take_char(text, pos, ":") || !take_digits(text, pos, 2, minute) ||
       !take_char(text, pos, ":") || !take_digits(text, pos, 2, second))
     return std::nullopt;
-  if (month < 1 || month > 12 || day < 1 || day > days_in_month(year, month) || hour > 23 || minute > 59 ||
-      second > 60)
+  if (month < 1 || month > 12 || day < 1 || day > days_in_month(year, month) || hour > 23 || minute > 59 || second > 60)
     return std::nullopt;
   if (take_char(text, pos, ".,")) {  // fractional seconds: any number of digits, ignored
     std::size_t start = pos;
@@ -384,12 +390,14 @@ void unexpected_reply(const std::string& endpoint, const std::string& what) {
   throw CheckError("Unexpected reply from " + endpoint + ": " + what);
 }
 
-std::optional<double> json_integer(const json& value, const std::string& endpoint, const std::string& what,
-                                   double min, double max) {
+std::optional<double> json_integer(const json& value, const std::string& endpoint, const std::string& what, double min,
+                                   double max) {
   if (value.is_null()) return std::nullopt;
   std::optional<double> number;
-  if (value.is_number()) number = value.get<double>();
-  else if (value.is_string()) number = util::parse_number(util::trim(value.get<std::string>()));
+  if (value.is_number())
+    number = value.get<double>();
+  else if (value.is_string())
+    number = util::parse_number(util::trim(value.get<std::string>()));
   std::string shown = util::sanitize_line(value.dump(-1, ' ', false, json::error_handler_t::replace), 40);
   if (!number) unexpected_reply(endpoint, what + " is not a number (" + shown + ")");
   if (*number != std::floor(*number) || *number < min || *number > max)

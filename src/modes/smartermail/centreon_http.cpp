@@ -13,8 +13,8 @@ namespace {
 
 cli::OptionSpec spec(std::string name, std::string value, std::string help, const std::string& section,
                      bool repeatable = false, std::string def = "", bool hidden = false) {
-  return cli::OptionSpec{std::move(name), std::move(value), std::move(help), std::move(def), {}, "", repeatable, hidden,
-                         section};
+  return cli::OptionSpec{std::move(name), std::move(value), std::move(help), std::move(def), {}, "",
+                         repeatable,      hidden,           section};
 }
 
 // The backend Centreon's HTTP layer would use: its check is /^\s*lwp|curl\s*$/i.
@@ -22,7 +22,8 @@ std::optional<std::string> backend_of(const std::string& value) {
   if (value.empty()) return "lwp";
   std::string lower = util::to_lower(value);
   std::string_view trimmed_left = lower;
-  while (!trimmed_left.empty() && std::isspace(static_cast<unsigned char>(trimmed_left.front()))) trimmed_left.remove_prefix(1);
+  while (!trimmed_left.empty() && std::isspace(static_cast<unsigned char>(trimmed_left.front())))
+    trimmed_left.remove_prefix(1);
   if (trimmed_left.rfind("lwp", 0) == 0) return "lwp";
   std::string right = util::trim_right(lower);
   if (right.size() >= 4 && right.compare(right.size() - 4, 4, "curl") == 0) return "curl";
@@ -36,17 +37,22 @@ std::vector<cli::OptionSpec> centreon_http_options() {
   return {
       spec("http-backend", "lwp|curl",
            "Centreon's HTTP backend: selects which of --ssl-opt/--ssl (lwp, the default) or --curl-opt apply "
-           "(libcurl performs the requests either way).", section),
+           "(libcurl performs the requests either way).",
+           section),
       spec("ssl-opt", "SETTING",
-           "lwp backend TLS setting 'KEY => VALUE': SSL_verify_mode (SSL_VERIFY_NONE), SSL_ca_file, SSL_ca_path, SSL_cert_file, "
-           "SSL_key_file, SSL_use_cert, SSL_version, SSL_cipher_list. Anything else is UNKNOWN.", section, true),
+           "lwp backend TLS setting 'KEY => VALUE': SSL_verify_mode (SSL_VERIFY_NONE), SSL_ca_file, SSL_ca_path, "
+           "SSL_cert_file, "
+           "SSL_key_file, SSL_use_cert, SSL_version, SSL_cipher_list. Anything else is UNKNOWN.",
+           section, true),
       spec("ssl", "VERSION", "lwp backend TLS versions, as SSL_version (TLSv1_2, SSLv23:!TLSv1, ...).", section),
       spec("curl-opt", "SETTING",
-           "curl backend TLS setting 'CURLOPT_X => VALUE': CURLOPT_SSL_VERIFYPEER, CURLOPT_SSL_VERIFYHOST, CURLOPT_CAINFO, CURLOPT_CAPATH, "
+           "curl backend TLS setting 'CURLOPT_X => VALUE': CURLOPT_SSL_VERIFYPEER, CURLOPT_SSL_VERIFYHOST, "
+           "CURLOPT_CAINFO, CURLOPT_CAPATH, "
            "CURLOPT_SSLCERT, CURLOPT_SSLKEY, CURLOPT_SSLCERTTYPE/KEYTYPE (PEM), CURLOPT_SSLVERSION, "
-           "CURLOPT_SSL_CIPHER_LIST. Anything else is UNKNOWN.", section, true),
-      spec("proxypac", "URL|FILE", "Refused with UNKNOWN: a PAC file is a script; give its proxy with --proxyurl.", section,
-           false, "", true),
+           "CURLOPT_SSL_CIPHER_LIST. Anything else is UNKNOWN.",
+           section, true),
+      spec("proxypac", "URL|FILE", "Refused with UNKNOWN: a PAC file is a script; give its proxy with --proxyurl.",
+           section, false, "", true),
   };
 }
 
@@ -55,23 +61,29 @@ std::vector<cli::OptionSpec> centreon_cache_options() {
   const std::string kept = " Accepted; the token cache stays a private file in --statefile-dir (see --verbose).";
   return {
       spec("statefile-concat-cwd", "", "Put --statefile-dir under the working directory.", section),
-      spec("statefile-format", "dumper|json|storable", "Centreon's state file format." + kept, section, false, "", true),
+      spec("statefile-format", "dumper|json|storable", "Centreon's state file format." + kept, section, false, "",
+           true),
       spec("statefile-storable", "", "Centreon's legacy storable format." + kept, section, false, "", true),
-      spec("statefile-key", "KEY", "Centreon's state file encryption key." + kept + " It holds only the token and its expiry.", section, false, "", true),
+      spec("statefile-key", "KEY",
+           "Centreon's state file encryption key." + kept + " It holds only the token and its expiry.", section, false,
+           "", true),
       spec("statefile-cipher", "CIPHER", "Centreon's state file cipher." + kept, section, false, "", true),
-      spec("memcached", "HOST[:PORT]", "Centreon's memcached cache, which falls back to the file." + kept, section, false, "", true),
+      spec("memcached", "HOST[:PORT]", "Centreon's memcached cache, which falls back to the file." + kept, section,
+           false, "", true),
       spec("memexpiration", "SECONDS", "Centreon's memcached expiry." + kept, section, false, "", true),
       spec("redis-server", "HOST[:PORT]", "Centreon's redis cache." + kept, section, false, "", true),
       spec("redis-attribute", "KEY=VALUE", "Centreon's redis connection settings." + kept, section, true, "", true),
       spec("redis-db", "NUMBER", "Centreon's redis database." + kept, section, false, "", true),
-      spec("failback-file", "", "Centreon's fall back to the file when redis is down." + kept, section, false, "", true),
+      spec("failback-file", "", "Centreon's fall back to the file when redis is down." + kept, section, false, "",
+           true),
   };
 }
 
 void apply_centreon_http_options(const cli::Options& options, transport::HttpOptions& http, output::Report& report) {
   const std::string given_backend = options.get("http-backend");
   auto backend = backend_of(given_backend);
-  if (!backend) throw CheckError("Unsupported http backend specified '" + util::sanitize_line(given_backend, 60) + "'.");
+  if (!backend)
+    throw CheckError("Unsupported http backend specified '" + util::sanitize_line(given_backend, 60) + "'.");
   if (!options.get("proxypac").empty())
     throw CheckError("--proxypac is not supported (a PAC file is a script): give the proxy it names with --proxyurl");
 

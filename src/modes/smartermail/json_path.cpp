@@ -111,8 +111,10 @@ bool parse_condition(Parser& p, Condition& condition) {
   p.skip_spaces();
   if (p.text.substr(p.pos, 5) == "$_->{") {
     p.pos += 5;
-    if (auto q = p.quoted()) condition.member = *q;
-    else condition.member = p.name();
+    if (auto q = p.quoted())
+      condition.member = *q;
+    else
+      condition.member = p.name();
     if (!p.take('}')) return p.fail("expected '}'");
   } else if (p.take('@') && p.take('.')) {
     condition.member = p.name();
@@ -166,8 +168,10 @@ bool bracket(Parser& p, const Nodes& in, Nodes& out) {
     if (!p.take(')')) return p.fail("expected ')'");
     for (const json* node : in) {
       Nodes candidates;
-      if (node->is_array() || (node->is_object() && !condition.holds(*node))) children(*node, candidates);
-      else candidates.push_back(node);
+      if (node->is_array() || (node->is_object() && !condition.holds(*node)))
+        children(*node, candidates);
+      else
+        candidates.push_back(node);
       for (const json* candidate : candidates)
         if (condition.holds(*candidate)) add(out, candidate);
     }

@@ -59,7 +59,8 @@ const ModeDefinition kLicensesMode{
     "Checks whether the SmarterMail upgrade protection has expired and how many days it has left. Status "
     "expressions use %{upgrade_protection_status} (licensed or expired; expired is CRITICAL by default); the days "
     "left take ranges and give the perfdata 'license.upgrade.protection.expires.days.count'.",
-    "check_mail --mode=licenses --hostname=mail.example.com --api-username=monitor --api-password-file=/etc/nagios/sm.pass "
+    "check_mail --mode=licenses --hostname=mail.example.com --api-username=monitor "
+    "--api-password-file=/etc/nagios/sm.pass "
     "--warning-upgrade-protection-expires-days=30: --critical-upgrade-protection-expires-days=7:",
     options,
     counters,

@@ -13,16 +13,20 @@ const std::array<const ModeDefinition*, 3> kModes = {&kSpoolsMode, &kServicesMod
 
 std::vector<cli::OptionSpec> options() {
   const std::string section = "Mode options";
+  // One option per line, as --help lists them.
+  // clang-format off
   std::vector<cli::OptionSpec> specs = {
       {"modes-exec", "MODES", "The modes to run, separated by commas: spools, services, licenses (required).", "", {},
        "", false, false, section},
       {"option-mode", "MODE,--NAME=VALUE", "An option for one of the modes only (e.g. spools,--filter-spool=^wait).",
        "", {}, "", true, false, section},
   };
+  // clang-format on
   // Every option of the modes it runs (each mode's api options are the same declarations).
   for (const ModeDefinition* mode : kModes)
     for (cli::OptionSpec& spec : mode->options()) {
-      bool seen = std::any_of(specs.begin(), specs.end(), [&](const cli::OptionSpec& s) { return s.name == spec.name; });
+      bool seen =
+          std::any_of(specs.begin(), specs.end(), [&](const cli::OptionSpec& s) { return s.name == spec.name; });
       if (!seen) specs.push_back(std::move(spec));
     }
   return specs;

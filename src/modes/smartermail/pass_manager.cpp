@@ -79,7 +79,8 @@ void file_manager(cli::Options& options, ModeRun& run) {
   if (document.is_discarded()) throw CheckError("Cannot decode secret file");
   std::map<std::string, std::string> found;
   for (const auto& [name, raw_path] : pairs(options, "secret-search-value")) {
-    std::string json_path = expand(raw_path, [&](const std::string& option) { return options.get(option_name(option)); });
+    std::string json_path =
+        expand(raw_path, [&](const std::string& option) { return options.get(option_name(option)); });
     std::string path_error;
     auto value = json_path_first(document, json_path, &path_error);
     if (!path_error.empty()) throw CheckError("--secret-search-value: " + path_error);
@@ -129,9 +130,12 @@ struct Vault {
   void login(const std::string& method) {
     // The settings each method posts, as Centreon's hashicorpvault manager sends them.
     static const std::map<std::string, std::vector<std::string>> kSettings = {
-        {"azure", {"role", "jwt"}},          {"cert", {"name"}},
-        {"github", {"token"}},               {"ldap", {"username", "password"}},
-        {"okta", {"username", "password", "totp"}}, {"radius", {"username", "password"}},
+        {"azure", {"role", "jwt"}},
+        {"cert", {"name"}},
+        {"github", {"token"}},
+        {"ldap", {"username", "password"}},
+        {"okta", {"username", "password", "totp"}},
+        {"radius", {"username", "password"}},
         {"userpass", {"username", "password"}}};
     std::map<std::string, std::string> settings;
     for (const auto& [key, value] : pairs(options, "auth-settings")) settings[key] = value;
@@ -148,7 +152,8 @@ struct Vault {
     json reply = call("POST", path, login.dump(), &status);
     std::string error = first_error(reply);
     if (!error.empty())
-      throw CheckError("Authentication endpoint returns error code '" + error + "' (add --debug option for detailed message)");
+      throw CheckError("Authentication endpoint returns error code '" + error +
+                       "' (add --debug option for detailed message)");
     if (!reply.is_object() || !reply.contains("auth") || !reply["auth"].is_object() ||
         !reply["auth"].contains("client_token") || !reply["auth"]["client_token"].is_string())
       throw CheckError("Authentication endpoint returns no client token [code: '" + std::to_string(status) + "']");
@@ -177,9 +182,9 @@ struct Vault {
       values = &data["data"];
     }
     if (values->size() > 1)
-      throw CheckError("Vault secret '" + util::sanitize_line(secret_path, 120) + "' holds " +
-                       std::to_string(values->size()) +
-                       " keys: %{key_...} and %{value_...} name one key per secret (Centreon would pick one at random)");
+      throw CheckError(
+          "Vault secret '" + util::sanitize_line(secret_path, 120) + "' holds " + std::to_string(values->size()) +
+          " keys: %{key_...} and %{value_...} name one key per secret (Centreon would pick one at random)");
     for (auto it = values->begin(); it != values->end(); ++it) {
       lookups["key_" + secret_path] = it.key();
       lookups["value_" + secret_path] = it->is_string() ? it->get<std::string>() : it->dump();
@@ -190,24 +195,29 @@ struct Vault {
     std::string address = options.get("vault-address");
     if (address.empty()) throw CheckError("Please set the --vault-address option");
     std::string method = util::to_lower(options.get("auth-method"));
-    if (method == "token" && options.get("vault-token").empty()) throw CheckError("Please set the --vault-token option");
+    if (method == "token" && options.get("vault-token").empty())
+      throw CheckError("Please set the --vault-token option");
     if (options.all("secret-path").empty()) throw CheckError("Please set the --secret-path option");
     static const char* const kMethods[] = {"azure", "cert", "github", "ldap", "okta", "radius", "userpass", "token"};
     if (std::find(std::begin(kMethods), std::end(kMethods), method) == std::end(kMethods))
       throw CheckError("Incorrect or unsupported authentication method set in --auth-method");
     std::string protocol = util::to_lower(options.get("vault-protocol"));
     if (protocol != "http" && protocol != "https")
-      throw CheckError("Unsupported protocol specified: '(" + options.get("vault-protocol") + ")'. . Use either https or http.");
+      throw CheckError("Unsupported protocol specified: '(" + options.get("vault-protocol") +
+                       ")'. . Use either https or http.");
     auto port = util::parse_integer(options.get("vault-port"), 1, 65535);
-    if (!port) throw CheckError("Wrong --vault-port value '" + util::sanitize_line(options.get("vault-port"), 40) + "'");
+    if (!port)
+      throw CheckError("Wrong --vault-port value '" + util::sanitize_line(options.get("vault-port"), 40) + "'");
     bool ipv6 = address.find(':') != std::string::npos && address.front() != '[';
     base = protocol + "://" + (ipv6 ? "[" + address + "]" : address) + ":" + std::to_string(*port);
     transport::HttpOptions http;
     http.cafile = options.get("cafile");  // the trust of the API's own --cafile, else the system store
     client = transport::HttpClient(http);
     if (run.debug) client.set_trace([this](const std::string& line) { run.report.add_long("vault: " + line, true); });
-    if (method == "token") token = options.get("vault-token");
-    else login(method);
+    if (method == "token")
+      token = options.get("vault-token");
+    else
+      login(method);
     std::map<std::string, std::string> lookups;
     for (const std::string& path : options.all("secret-path")) read_secret(path, lookups);
     map_options(options, "map-option", lookups);
@@ -218,9 +228,10 @@ struct Vault {
 
 std::vector<cli::OptionSpec> pass_manager_options() {
   const std::string section = "Centreon password managers";
-  auto spec = [&](std::string name, std::string value, std::string help, std::string def = "", bool repeatable = false) {
+  auto spec = [&](std::string name, std::string value, std::string help, std::string def = "",
+                  bool repeatable = false) {
     return cli::OptionSpec{std::move(name), std::move(value), std::move(help), std::move(def), {}, "", repeatable,
-                           false, section};
+                           false,           section};
   };
   return {
       spec("pass-manager", "NAME",
@@ -229,13 +240,15 @@ std::vector<cli::OptionSpec> pass_manager_options() {
       spec("environment-map-option", "OPTION=VAR", "environment: set OPTION from this environment variable.", "", true),
       spec("secret-file", "FILE", "file: the JSON secret file."),
       spec("secret-search-value", "NAME=PATH",
-           "file: a value of the secret file ($.a.b, $..name, [N], [?($_->{k} =~ /re/)]); %{option} expands.", "", true),
+           "file: a value of the secret file ($.a.b, $..name, [N], [?($_->{k} =~ /re/)]); %{option} expands.", "",
+           true),
       spec("secret-map-option", "OPTION=VALUE", "file: set OPTION, %{NAME} being a value found.", "", true),
       spec("vault-address", "HOST", "hashicorpvault: the Vault server."),
       spec("vault-port", "PORT", "hashicorpvault: its port.", "8200"),
       spec("vault-protocol", "http|https", "hashicorpvault: its protocol.", "http"),
       spec("vault-token", "TOKEN", "hashicorpvault: the token (auth-method token)."),
-      spec("auth-method", "METHOD", "hashicorpvault: token, userpass, ldap, radius, okta, github, cert or azure.", "token"),
+      spec("auth-method", "METHOD", "hashicorpvault: token, userpass, ldap, radius, okta, github, cert or azure.",
+           "token"),
       spec("auth-path", "PATH", "hashicorpvault: the auth engine's mount path (default: the method)."),
       spec("auth-settings", "KEY=VALUE", "hashicorpvault: login settings (username=..., password=...).", "", true),
       spec("secret-path", "PATH", "hashicorpvault: a secret to read (KV v1 'kv/x', KV v2 'kv/data/x').", "", true),
@@ -255,7 +268,8 @@ void apply_pass_manager(cli::Options& options, ModeRun& run) {
   } else if (manager == "keepass" || manager == "teampass" || manager == "centreonvault") {
     throw CheckError("--pass-manager=" + manager + " is not supported by check_mail (supported: " + kSupported + ")");
   } else {
-    throw CheckError("Unknown --pass-manager '" + util::sanitize_line(manager, 40) + "' (supported: " + kSupported + ")");
+    throw CheckError("Unknown --pass-manager '" + util::sanitize_line(manager, 40) + "' (supported: " + kSupported +
+                     ")");
   }
 }
 

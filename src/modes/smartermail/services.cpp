@@ -10,8 +10,15 @@ const std::string kEndpoint = "/settings/sysadmin/services";
 
 std::vector<cli::OptionSpec> options() {
   auto specs = api_options();
-  specs.push_back({"filter-service", "REGEX", "Only check the services whose name matches (Perl regular expression).",
-                   "", {}, "", false, false, "Mode options"});
+  specs.push_back({"filter-service",
+                   "REGEX",
+                   "Only check the services whose name matches (Perl regular expression).",
+                   "",
+                   {},
+                   "",
+                   false,
+                   false,
+                   "Mode options"});
   return specs;
 }
 
@@ -42,7 +49,8 @@ void run(ModeRun& run) {
 
 void map_services(const nlohmann::json& reply, const std::optional<output::Regex>& filter,
                   const std::string& filter_text, output::CounterGroup& services, output::Report& report) {
-  if (!reply.contains("services") || !reply["services"].is_object()) unexpected_reply(kEndpoint, "no 'services' object");
+  if (!reply.contains("services") || !reply["services"].is_object())
+    unexpected_reply(kEndpoint, "no 'services' object");
   for (const auto& [raw_name, value] : reply["services"].items()) {
     std::string name = util::sanitize_line(raw_name);
     if (filter && !filter->search(raw_name)) {
@@ -65,9 +73,11 @@ const ModeDefinition kServicesMode{
     "Checks that every SmarterMail service (spool, smtp, pop, imap, xmpp, ldap, indexing, ...) is running. "
     "Status expressions use %{state} (running or inactive) and %{display} (the service name); by default a "
     "service that is not running is CRITICAL. No perfdata.",
-    "check_mail --mode=services --hostname=mail.example.com --api-username=monitor --api-password-file=/etc/nagios/sm.pass\n"
+    "check_mail --mode=services --hostname=mail.example.com --api-username=monitor "
+    "--api-password-file=/etc/nagios/sm.pass\n"
     "check_mail --mode=services --hostname=mail.example.com --api-username=monitor --filter-service='smtp|imap|pop' "
-    "--warning-status='%{display} eq \"xmpp\" and %{state} ne \"running\"' --critical-status='%{display} ne \"xmpp\" and "
+    "--warning-status='%{display} eq \"xmpp\" and %{state} ne \"running\"' --critical-status='%{display} ne \"xmpp\" "
+    "and "
     "%{state} ne \"running\"'",
     options,
     counters,

@@ -11,8 +11,15 @@ const std::string kEndpoint = "/settings/sysadmin/spool-message-counts";
 
 std::vector<cli::OptionSpec> options() {
   auto specs = api_options();
-  specs.push_back({"filter-spool", "REGEX", "Only check the spools whose name matches (Perl regular expression).", "",
-                   {}, "", false, false, "Mode options"});
+  specs.push_back({"filter-spool",
+                   "REGEX",
+                   "Only check the spools whose name matches (Perl regular expression).",
+                   "",
+                   {},
+                   "",
+                   false,
+                   false,
+                   "Mode options"});
   return specs;
 }
 

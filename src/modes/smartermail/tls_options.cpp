@@ -70,8 +70,12 @@ std::optional<std::string> apply_curl_ssl_version(std::string_view value, transp
   }};
   // The numbers libcurl gives these constants (curl/curl.h).
   static const std::array<std::pair<std::string_view, Version>, 6> kMinNumbers = {{
-      {"0", std::nullopt}, {"1", std::nullopt}, {"4", TlsVersion::tls1_0},
-      {"5", TlsVersion::tls1_1}, {"6", TlsVersion::tls1_2}, {"7", TlsVersion::tls1_3},
+      {"0", std::nullopt},
+      {"1", std::nullopt},
+      {"4", TlsVersion::tls1_0},
+      {"5", TlsVersion::tls1_1},
+      {"6", TlsVersion::tls1_2},
+      {"7", TlsVersion::tls1_3},
   }};
   for (std::string part : util::split(value, '|')) {
     part = std::string(util::trim(part));
@@ -83,8 +87,10 @@ std::optional<std::string> apply_curl_ssl_version(std::string_view value, transp
       if (upper_part == number) http.tls_min = version, done = true;
     if (upper_part.rfind("CURL_SSLVERSION_MAX_", 0) == 0) {
       std::string rest = upper_part.substr(20);
-      if (rest == "DEFAULT") http.tls_max = std::nullopt, done = true;
-      else if (auto v = protocol_name(rest)) http.tls_max = *v, done = true;
+      if (rest == "DEFAULT")
+        http.tls_max = std::nullopt, done = true;
+      else if (auto v = protocol_name(rest))
+        http.tls_max = *v, done = true;
     }
     if (!done) return "unsupported CURLOPT_SSLVERSION value '" + shown(part) + "' (SSLv2/SSLv3 are not offered)";
   }
@@ -155,9 +161,12 @@ std::optional<std::string> apply_ssl_opt(std::string_view text, transport::HttpO
   auto bad_value = [&] { return "--ssl-opt " + shown(key) + ": value '" + shown(value) + "' not understood"; };
   if (key == "SSL_verify_mode") {
     std::string v = upper(value);
-    if (v == "SSL_VERIFY_NONE" || v == "0" || v == "0X00" || v == "0X0") http.insecure = true;
-    else if (v == "SSL_VERIFY_PEER" || v == "1" || v == "0X01" || v == "0X1") http.insecure = false;
-    else return bad_value();
+    if (v == "SSL_VERIFY_NONE" || v == "0" || v == "0X00" || v == "0X0")
+      http.insecure = true;
+    else if (v == "SSL_VERIFY_PEER" || v == "1" || v == "0X01" || v == "0X1")
+      http.insecure = false;
+    else
+      return bad_value();
   } else if (key == "SSL_ca_file") {
     http.cafile = value;
   } else if (key == "SSL_ca_path") {
@@ -208,7 +217,8 @@ std::optional<std::string> apply_curl_opt(std::string_view text, transport::Http
   } else if (key == "CURLOPT_SSL_CIPHER_LIST") {
     http.ciphers = value;
   } else {
-    return "--curl-opt '" + shown(item->key) + "' is not supported (check_mail understands " + understood_curl_opt() + ")";
+    return "--curl-opt '" + shown(item->key) + "' is not supported (check_mail understands " + understood_curl_opt() +
+           ")";
   }
   return std::nullopt;
 }

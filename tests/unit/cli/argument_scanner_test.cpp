@@ -27,9 +27,15 @@ std::vector<OptionSpec> specs() {
   OptionSpec email = spec("email", "ADDRESS");
   email.repeatable = true;
   return {
-      spec("hostname", "HOST", "H"), spec("port", "PORT", "p"), spec("password", "PASSWORD", "P", {"authpass"}),
-      spec("insecure", ""),          spec("verbose", "", "v"),  spec("version", "", "V"),
-      spec("starttls", "", "S"),     email,                     quit,
+      spec("hostname", "HOST", "H"),
+      spec("port", "PORT", "p"),
+      spec("password", "PASSWORD", "P", {"authpass"}),
+      spec("insecure", ""),
+      spec("verbose", "", "v"),
+      spec("version", "", "V"),
+      spec("starttls", "", "S"),
+      email,
+      quit,
   };
 }
 
@@ -93,8 +99,8 @@ TEST(ArgumentScanner, Issue14Item2TheWordAfterAnOptionIsItsValue) {
 }
 
 TEST(ArgumentScanner, Issue14Item2NoErrorQuotesAValue) {
-  for (const std::vector<std::string>& args : std::vector<std::vector<std::string>>{
-           {"--password=S3cret", "S3cret"}, {"S3cret"}, {"--insecure=S3cret"}}) {
+  for (const std::vector<std::string>& args :
+       std::vector<std::vector<std::string>>{{"--password=S3cret", "S3cret"}, {"S3cret"}, {"--insecure=S3cret"}}) {
     const std::string message = usage_error(args);
     EXPECT_EQ(message.find("S3cret"), std::string::npos) << message;
   }

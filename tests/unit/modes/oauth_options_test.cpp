@@ -21,7 +21,8 @@ namespace {
 class OAuthOptions : public ::testing::Test {
 protected:
   void SetUp() override {
-    for (const char* name : {"CHECK_MAIL_OAUTH_TOKEN", "CHECK_MAIL_OAUTH_CLIENT_SECRET", "CHECK_MAIL_OAUTH_REFRESH_TOKEN"})
+    for (const char* name :
+         {"CHECK_MAIL_OAUTH_TOKEN", "CHECK_MAIL_OAUTH_CLIENT_SECRET", "CHECK_MAIL_OAUTH_REFRESH_TOKEN"})
       ::unsetenv(name);
     char pattern[] = "/tmp/cm-oauth-opt.XXXXXX";
     dir_ = ::mkdtemp(pattern);
@@ -74,8 +75,10 @@ TEST_F(OAuthOptions, TokenFromFileOrEnvironment) {
 }
 
 TEST_F(OAuthOptions, TenantShortcutFillsTheMicrosoftEndpointAndScope) {
-  auto s = read({{"oauth-tenant", "contoso.onmicrosoft.com"}, {"oauth-client-id", "cid"},
-                 {"oauth-client-secret-file", file("secret", "s3cret-value")}, {"oauth-cache-dir", "none"}});
+  auto s = read({{"oauth-tenant", "contoso.onmicrosoft.com"},
+                 {"oauth-client-id", "cid"},
+                 {"oauth-client-secret-file", file("secret", "s3cret-value")},
+                 {"oauth-cache-dir", "none"}});
   ASSERT_TRUE(s);
   EXPECT_EQ(s->kind, oauth::SourceKind::grant);
   EXPECT_EQ(s->grant.type, oauth::GrantType::client_credentials);
@@ -87,7 +90,8 @@ TEST_F(OAuthOptions, TenantShortcutFillsTheMicrosoftEndpointAndScope) {
 
 TEST_F(OAuthOptions, ClientSecretFromTheEnvironmentAndExplicitScope) {
   ::setenv("CHECK_MAIL_OAUTH_CLIENT_SECRET", "env-secret", 1);
-  auto s = read({{"oauth-tenant", "0d3a2d4c-8b1e-4c55-9f3e-1b2c3d4e5f60"}, {"oauth-client-id", "cid"},
+  auto s = read({{"oauth-tenant", "0d3a2d4c-8b1e-4c55-9f3e-1b2c3d4e5f60"},
+                 {"oauth-client-id", "cid"},
                  {"oauth-scope", "https://outlook.office.com/.default"}});
   ASSERT_TRUE(s);
   EXPECT_EQ(s->grant.client_secret, "env-secret");
@@ -96,7 +100,8 @@ TEST_F(OAuthOptions, ClientSecretFromTheEnvironmentAndExplicitScope) {
 }
 
 TEST_F(OAuthOptions, RefreshTokenGrant) {
-  auto s = read({{"oauth-token-url", "https://oauth2.googleapis.com/token"}, {"oauth-client-id", "cid"},
+  auto s = read({{"oauth-token-url", "https://oauth2.googleapis.com/token"},
+                 {"oauth-client-id", "cid"},
                  {"oauth-client-secret-file", file("secret", "gsecret")},
                  {"oauth-refresh-token-file", file("refresh", "1//0refresh")}});
   ASSERT_TRUE(s);
@@ -110,7 +115,8 @@ TEST_F(OAuthOptions, IncompleteOrContradictorySets) {
   EXPECT_NE(error_of({{"oauth-tenant", "bad/tenant"}, {"oauth-client-id", "c"}, {"oauth-client-secret-file", secret}})
                 .find("--oauth-tenant"),
             std::string::npos);
-  EXPECT_NE(error_of({{"oauth-tenant", "t"}, {"oauth-token-url", "https://x/token"}}).find("exclude"), std::string::npos);
+  EXPECT_NE(error_of({{"oauth-tenant", "t"}, {"oauth-token-url", "https://x/token"}}).find("exclude"),
+            std::string::npos);
   EXPECT_NE(error_of({{"oauth-token-file", secret}, {"oauth-tenant", "t"}}).find("exclude"), std::string::npos);
   EXPECT_NE(error_of({{"oauth-tenant", "t"}, {"oauth-client-secret-file", secret}}).find("--oauth-client-id"),
             std::string::npos);
@@ -118,11 +124,14 @@ TEST_F(OAuthOptions, IncompleteOrContradictorySets) {
             std::string::npos);
   EXPECT_NE(error_of({{"oauth-refresh-token-file", secret}, {"oauth-client-id", "c"}}).find("--oauth-token-url"),
             std::string::npos);
-  EXPECT_NE(error_of({{"oauth-token-url", "http://idp.example/token"}, {"oauth-client-id", "c"},
+  EXPECT_NE(error_of({{"oauth-token-url", "http://idp.example/token"},
+                      {"oauth-client-id", "c"},
                       {"oauth-client-secret-file", secret}})
                 .find("plain http"),
             std::string::npos);
-  EXPECT_NE(error_of({{"oauth-tenant", "t"}, {"oauth-client-id", "c"}, {"oauth-client-secret-file", secret},
+  EXPECT_NE(error_of({{"oauth-tenant", "t"},
+                      {"oauth-client-id", "c"},
+                      {"oauth-client-secret-file", secret},
                       {"oauth-client-certificate-file", secret}})
                 .find("exclude"),
             std::string::npos);
@@ -132,15 +141,18 @@ TEST_F(OAuthOptions, IncompleteOrContradictorySets) {
 
 TEST(OAuthRefusalHints, ExchangeOnlineCodes) {
   const auto disabled = mail::oauth_refusal_hints(
-      "AUTH XOAUTH2 failed: 535 5.7.139 Authentication unsuccessful, SmtpClientAuthentication is disabled for the Tenant.",
+      "AUTH XOAUTH2 failed: 535 5.7.139 Authentication unsuccessful, SmtpClientAuthentication is disabled for the "
+      "Tenant.",
       "SMTP");
   ASSERT_EQ(disabled.size(), 1u);
   EXPECT_NE(disabled[0].find("SMTP AUTH is disabled"), std::string::npos);
-  const auto permission = mail::oauth_refusal_hints("AUTH XOAUTH2 failed: 535 5.7.3 Authentication unsuccessful", "SMTP");
+  const auto permission =
+      mail::oauth_refusal_hints("AUTH XOAUTH2 failed: 535 5.7.3 Authentication unsuccessful", "SMTP");
   ASSERT_EQ(permission.size(), 1u);
   EXPECT_NE(permission[0].find("SMTP.SendAsApp"), std::string::npos);
   const auto imap = mail::oauth_refusal_hints("login refused: NO AUTHENTICATE failed.", "IMAP");
   ASSERT_EQ(imap.size(), 1u);
   EXPECT_NE(imap[0].find("IMAP.AccessAsApp"), std::string::npos);
-  EXPECT_NE(mail::oauth_refusal_hints("-ERR Authentication failure", "POP3")[0].find("POP.AccessAsApp"), std::string::npos);
+  EXPECT_NE(mail::oauth_refusal_hints("-ERR Authentication failure", "POP3")[0].find("POP.AccessAsApp"),
+            std::string::npos);
 }

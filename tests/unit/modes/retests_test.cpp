@@ -25,9 +25,12 @@ TEST(Retests, DefaultsAreTheSeeds) {
 }
 
 TEST(Retests, BadValuesAreCheckErrors) {
-  for (const auto& [name, value] : std::vector<std::pair<std::string, std::string>>{
-           {"retests", "-1"}, {"retests", "101"}, {"retests", "two"}, {"retest-interval", "-0.5"},
-           {"retest-interval", "soon"}, {"retest-interval", "7200"}}) {
+  for (const auto& [name, value] : std::vector<std::pair<std::string, std::string>>{{"retests", "-1"},
+                                                                                    {"retests", "101"},
+                                                                                    {"retests", "two"},
+                                                                                    {"retest-interval", "-0.5"},
+                                                                                    {"retest-interval", "soon"},
+                                                                                    {"retest-interval", "7200"}}) {
     EXPECT_THROW((void)read_retests(given({{name, value}})), CheckError) << name << "=" << value;
   }
 }

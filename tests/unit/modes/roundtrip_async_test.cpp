@@ -155,7 +155,8 @@ TEST(RoundtripState, Issue14Item9ChangesOfConcurrentRunsAreMerged) {
   EXPECT_EQ(tokens, (std::vector<std::string>{"older", "first", "second"}));
 
   State full;
-  for (int i = 0; i < static_cast<int>(State::max_pending); ++i) full.pending.push_back({std::to_string(i), 100.0 + i, ""});
+  for (int i = 0; i < static_cast<int>(State::max_pending); ++i)
+    full.pending.push_back({std::to_string(i), 100.0 + i, ""});
   std::vector<SentMessage> dropped;
   const State merged = merge_state(full, StateChanges{{{"new", 1000, ""}}, {}}, &dropped);
   EXPECT_EQ(merged.pending.size(), State::max_pending);

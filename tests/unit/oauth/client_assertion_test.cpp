@@ -20,8 +20,10 @@ namespace {
 
 std::string base64url_decode(std::string text) {
   for (char& c : text) {
-    if (c == '-') c = '+';
-    else if (c == '_') c = '/';
+    if (c == '-')
+      c = '+';
+    else if (c == '_')
+      c = '/';
   }
   while (text.size() % 4 != 0) text += '=';
   return util::base64_decode(text).value_or("<bad base64>");
@@ -77,7 +79,8 @@ TEST(ClientAssertion, Base64UrlHasNoPadding) {
 
 TEST(ClientAssertion, SignedRs256JwtWithThumbprintAndClaims) {
   RsaCredential credential;
-  const std::string jwt = oauth::client_assertion_jwt(credential.path, "", "client-1", "https://idp/token", 1'700'000'000);
+  const std::string jwt =
+      oauth::client_assertion_jwt(credential.path, "", "client-1", "https://idp/token", 1'700'000'000);
   const auto parts = split_jwt(jwt);
   ASSERT_EQ(parts.size(), 3u);
 

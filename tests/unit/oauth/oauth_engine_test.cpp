@@ -51,7 +51,9 @@ struct Script {
   }
 };
 
-ServerAnswer challenge(const std::string& decoded) { return {ServerAnswer::Kind::challenge, base64_encode(decoded), false}; }
+ServerAnswer challenge(const std::string& decoded) {
+  return {ServerAnswer::Kind::challenge, base64_encode(decoded), false};
+}
 ServerAnswer success() { return {ServerAnswer::Kind::success, {}, false}; }
 ServerAnswer failure() { return {ServerAnswer::Kind::failure, {}, false}; }
 
@@ -80,8 +82,8 @@ TEST(OAuthEngine, Xoauth2SendsTheTokenAsItsInitialResponseRedacted) {
   Script script;
   script.answers = {success()};
   EXPECT_EQ(authenticate(script.adapter(), {Mechanism::xoauth2}, with_token(), {}), Mechanism::xoauth2);
-  EXPECT_EQ(script.wire,
-            (std::vector<std::string>{"XOAUTH2 " + base64_encode("user=monitor@example.test\x01" "auth=Bearer ya29.token\x01\x01")}));
+  EXPECT_EQ(script.wire, (std::vector<std::string>{"XOAUTH2 " + base64_encode("user=monitor@example.test\x01"
+                                                                              "auth=Bearer ya29.token\x01\x01")}));
   EXPECT_EQ(script.shown, (std::vector<std::string>{"XOAUTH2 <redacted>"}));
 }
 
@@ -89,8 +91,8 @@ TEST(OAuthEngine, OauthbearerSendsTheGs2Header) {
   Script script;
   script.answers = {success()};
   EXPECT_EQ(authenticate(script.adapter(), {Mechanism::oauthbearer}, with_token(), {}), Mechanism::oauthbearer);
-  EXPECT_EQ(script.wire.front(),
-            "OAUTHBEARER " + base64_encode("n,a=monitor@example.test,\x01" "auth=Bearer ya29.token\x01\x01"));
+  EXPECT_EQ(script.wire.front(), "OAUTHBEARER " + base64_encode("n,a=monitor@example.test,\x01"
+                                                                "auth=Bearer ya29.token\x01\x01"));
 }
 
 TEST(OAuthEngine, Xoauth2FailureAnswersTheJsonChallengeWithAnEmptyResponse) {
@@ -114,7 +116,8 @@ TEST(OAuthEngine, OauthbearerFailureAnswersWithTheDummyResponse) {
   Script script;
   script.answers = {challenge(R"({"status":"insufficient_scope","scope":"mail"})"), failure()};
   Refusal refusal;
-  EXPECT_THROW((void)authenticate(script.adapter(), {Mechanism::oauthbearer}, with_token(&refusal), {}), TransportError);
+  EXPECT_THROW((void)authenticate(script.adapter(), {Mechanism::oauthbearer}, with_token(&refusal), {}),
+               TransportError);
   ASSERT_EQ(script.wire.size(), 2u);
   EXPECT_EQ(script.wire[1], base64_encode("\x01"));
   EXPECT_EQ(script.shown[1], "<redacted>");
@@ -127,7 +130,8 @@ TEST(OAuthEngine, ATokenTooLongForTheCommandLineFollowsTheEmptyChallenge) {
   script.answers = {challenge(""), success()};
   EXPECT_EQ(authenticate(script.adapter(), {Mechanism::xoauth2}, with_token(), {}), Mechanism::xoauth2);
   EXPECT_EQ(script.wire[0], "XOAUTH2");
-  EXPECT_EQ(script.wire[1], base64_encode("user=monitor@example.test\x01" "auth=Bearer ya29.token\x01\x01"));
+  EXPECT_EQ(script.wire[1], base64_encode("user=monitor@example.test\x01"
+                                          "auth=Bearer ya29.token\x01\x01"));
 }
 
 TEST(OAuthEngine, NonJsonChallengeStillEndsTheExchangeAsARefusal) {

@@ -10,32 +10,44 @@ using namespace check_mail::transport::sasl;
 
 TEST(OAuthMechanisms, Xoauth2MatchesGoogleExample) {
   // Google's XOAUTH2 documentation: user someuser@example.com, token ya29.vF9dft4qmTc2Nvb3RlckBhdHRhdmlzdGEuY29tCg.
-  const std::string message = xoauth2_initial_response("someuser@example.com", "ya29.vF9dft4qmTc2Nvb3RlckBhdHRhdmlzdGEuY29tCg");
-  EXPECT_EQ(message, "user=someuser@example.com\x01" "auth=Bearer ya29.vF9dft4qmTc2Nvb3RlckBhdHRhdmlzdGEuY29tCg\x01\x01");
+  const std::string message =
+      xoauth2_initial_response("someuser@example.com", "ya29.vF9dft4qmTc2Nvb3RlckBhdHRhdmlzdGEuY29tCg");
+  EXPECT_EQ(message,
+            "user=someuser@example.com\x01"
+            "auth=Bearer ya29.vF9dft4qmTc2Nvb3RlckBhdHRhdmlzdGEuY29tCg\x01\x01");
   EXPECT_EQ(check_mail::util::base64_encode(message),
-            "dXNlcj1zb21ldXNlckBleGFtcGxlLmNvbQFhdXRoPUJlYXJlciB5YTI5LnZGOWRmdDRxbVRjMk52YjNSbGNrQmhkSFJoZG1semRHRXVZMjl0Q2cBAQ==");
+            "dXNlcj1zb21ldXNlckBleGFtcGxlLmNvbQFhdXRoPUJlYXJlciB5YTI5LnZGOWRmdDRxbVRjMk52YjNSbGNrQmhkSFJoZG1semRHRXVZMj"
+            "l0Q2cBAQ==");
 }
 
 TEST(OAuthMechanisms, OauthbearerMatchesRfc7628Shape) {
   // RFC 7628 section 4.1 without the optional host and port.
   EXPECT_EQ(oauthbearer_initial_response("user@example.com", "vF9dft4qmTc2Nvb3RlckBhbHRhdmlzdGEuY29tCg=="),
-            "n,a=user@example.com,\x01" "auth=Bearer vF9dft4qmTc2Nvb3RlckBhbHRhdmlzdGEuY29tCg==\x01\x01");
+            "n,a=user@example.com,\x01"
+            "auth=Bearer vF9dft4qmTc2Nvb3RlckBhbHRhdmlzdGEuY29tCg==\x01\x01");
 }
 
 TEST(OAuthMechanisms, OauthbearerEscapesCommaAndEqualsInTheUserName) {
-  EXPECT_EQ(oauthbearer_initial_response("a,b=c", "tok"), "n,a=a=2Cb=3Dc,\x01" "auth=Bearer tok\x01\x01");
+  EXPECT_EQ(oauthbearer_initial_response("a,b=c", "tok"),
+            "n,a=a=2Cb=3Dc,\x01"
+            "auth=Bearer tok\x01\x01");
 }
 
 TEST(OAuthMechanisms, RefusesWhatTheFormatCannotCarry) {
-  for (const auto& [user, token] : std::vector<std::pair<std::string, std::string>>{
-           {"user\x01", "tok"}, {"", "tok"}, {"user", ""}, {"user", "to k"}, {"user", "tok\x01"}, {"user\r\n", "tok"}}) {
+  for (const auto& [user, token] : std::vector<std::pair<std::string, std::string>>{{"user\x01", "tok"},
+                                                                                    {"", "tok"},
+                                                                                    {"user", ""},
+                                                                                    {"user", "to k"},
+                                                                                    {"user", "tok\x01"},
+                                                                                    {"user\r\n", "tok"}}) {
     for (auto* build : {&xoauth2_initial_response, &oauthbearer_initial_response}) {
       try {
         (void)build(user, token);
         FAIL() << "accepted " << user << " / " << token;
       } catch (const TransportError& e) {
         EXPECT_EQ(e.kind(), ErrorKind::config);
-        EXPECT_EQ(std::string(e.what()).find(token.empty() ? "\x7f" : token), std::string::npos) << "message names the token";
+        EXPECT_EQ(std::string(e.what()).find(token.empty() ? "\x7f" : token), std::string::npos)
+            << "message names the token";
       }
     }
   }
@@ -48,7 +60,8 @@ TEST(OAuthMechanisms, ErrorAcknowledgements) {
 
 TEST(OAuthMechanisms, DecodesTheJsonErrorChallenge) {
   // What Dovecot and Google send.
-  auto google = parse_oauth_error_challenge(R"({"status":"401","schemes":"bearer","scope":"https://mail.google.com/"})");
+  auto google =
+      parse_oauth_error_challenge(R"({"status":"401","schemes":"bearer","scope":"https://mail.google.com/"})");
   ASSERT_TRUE(google);
   EXPECT_EQ(google->status, "401");
   EXPECT_EQ(google->scope, "https://mail.google.com/");
@@ -61,7 +74,8 @@ TEST(OAuthMechanisms, DecodesTheJsonErrorChallenge) {
   EXPECT_TRUE(oauth_error_means_bad_token(*dovecot));
   EXPECT_EQ(describe_oauth_error(*dovecot), "status invalid_token");
 
-  auto scope = parse_oauth_error_challenge(R"({"status":"insufficient_scope","scope":"mail","openid-configuration":"https://x/.well-known"})");
+  auto scope = parse_oauth_error_challenge(
+      R"({"status":"insufficient_scope","scope":"mail","openid-configuration":"https://x/.well-known"})");
   ASSERT_TRUE(scope);
   EXPECT_FALSE(oauth_error_means_bad_token(*scope));
   EXPECT_EQ(scope->openid_configuration, "https://x/.well-known");

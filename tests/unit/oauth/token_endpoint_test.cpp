@@ -27,7 +27,8 @@ TEST(TokenEndpoint, RefreshTokenBodyIsTheGoogleForm) {
   grant.client_secret = "s3cret";
   grant.refresh_token = "1//0g-abc";
   EXPECT_EQ(token_request_body(grant),
-            "grant_type=refresh_token&refresh_token=1%2F%2F0g-abc&client_id=id.apps.googleusercontent.com&client_secret=s3cret");
+            "grant_type=refresh_token&refresh_token=1%2F%2F0g-abc&client_id=id.apps.googleusercontent.com&client_"
+            "secret=s3cret");
 }
 
 TEST(TokenEndpoint, ClientAssertionReplacesTheSecret) {
@@ -41,7 +42,8 @@ TEST(TokenEndpoint, ClientAssertionReplacesTheSecret) {
 }
 
 TEST(TokenEndpoint, ParsesASuccessfulReply) {
-  auto reply = parse_token_reply(200, R"({"token_type":"Bearer","expires_in":3599,"ext_expires_in":3599,"access_token":"eyJ0eXAi.x.y"})");
+  auto reply = parse_token_reply(
+      200, R"({"token_type":"Bearer","expires_in":3599,"ext_expires_in":3599,"access_token":"eyJ0eXAi.x.y"})");
   ASSERT_TRUE(reply);
   EXPECT_EQ(reply->access_token, "eyJ0eXAi.x.y");
   EXPECT_EQ(reply->expires_in, 3599);
@@ -53,7 +55,8 @@ TEST(TokenEndpoint, ParsesASuccessfulReply) {
 }
 
 TEST(TokenEndpoint, ParsesAnErrorReplyWhateverTheStatus) {
-  auto reply = parse_token_reply(401, R"({"error":"invalid_client","error_description":"AADSTS7000215: Invalid client secret provided."})");
+  auto reply = parse_token_reply(
+      401, R"({"error":"invalid_client","error_description":"AADSTS7000215: Invalid client secret provided."})");
   ASSERT_TRUE(reply);
   EXPECT_EQ(reply->error, "invalid_client");
   EXPECT_EQ(reply->error_description, "AADSTS7000215: Invalid client secret provided.");

@@ -76,10 +76,15 @@ CounterGroup licenses_group() {
 }
 
 // The contract's spool counts, in the reply's order (the framework sorts them).
-const std::pair<const char*, double> kSpools[] = {
-    {"default", 6},        {"waiting", 31},     {"virus", 0},
-    {"spam", 0},           {"throttledUsers", 1}, {"throttledMailingLists", 0},
-    {"throttledDomains", 0}, {"spool_limit", 50000}, {"quarantine_limit", 5000}};
+const std::pair<const char*, double> kSpools[] = {{"default", 6},
+                                                  {"waiting", 31},
+                                                  {"virus", 0},
+                                                  {"spam", 0},
+                                                  {"throttledUsers", 1},
+                                                  {"throttledMailingLists", 0},
+                                                  {"throttledDomains", 0},
+                                                  {"spool_limit", 50000},
+                                                  {"quarantine_limit", 5000}};
 
 void add_spool(CounterGroup& group, const std::string& name, Value messages) {
   group.instances[name] = {{"messages", std::move(messages)}, {"display", Value::of(name)}};
@@ -102,7 +107,7 @@ struct Outcome {
 };
 
 Outcome run(std::vector<CounterGroup> groups, const Options& options = {}, const RenderOptions& render = {},
-        std::optional<Regex> filter_counters = std::nullopt, int float_precision = 8) {
+            std::optional<Regex> filter_counters = std::nullopt, int float_precision = 8) {
   CounterSettings settings;
   settings.filter_counters = std::move(filter_counters);
   settings.float_precision = float_precision;
@@ -392,8 +397,9 @@ TEST(ServicesCounters, MissingStateIsSkipped) {
   add_service(group, "xmpp", std::nullopt);
   RenderOptions verbose;
   verbose.verbose = true;
-  EXPECT_EQ(run({group}, {}, verbose).text,
-            "OK: All services are ok\nService 'smtp' state is running\nService 'xmpp' status : skipped (no value(s))\n");
+  EXPECT_EQ(
+      run({group}, {}, verbose).text,
+      "OK: All services are ok\nService 'smtp' state is running\nService 'xmpp' status : skipped (no value(s))\n");
 }
 
 TEST(ServicesCounters, StatusSyntaxErrorNamesTheOptionAndPosition) {
@@ -424,20 +430,22 @@ TEST(LicensesCounters, Licensed) {
 
 TEST(LicensesCounters, Expired) {
   Outcome r = run({contract_licenses("expired", -5)});
-  EXPECT_EQ(r.text,
-            "CRITICAL: upgrade protection status is expired | 'license.upgrade.protection.expires.days.count'=-5;;;0;\n");
+  EXPECT_EQ(
+      r.text,
+      "CRITICAL: upgrade protection status is expired | 'license.upgrade.protection.expires.days.count'=-5;;;0;\n");
   EXPECT_EQ(r.exit_code, 2);
 }
 
 TEST(LicensesCounters, DaysThresholds) {
-  Outcome r = run({contract_licenses("licensed", 120)},
-              {{"warning-upgrade-protection-expires-days", "200:"}, {"critical-upgrade-protection-expires-days", "30:"}});
+  Outcome r = run({contract_licenses("licensed", 120)}, {{"warning-upgrade-protection-expires-days", "200:"},
+                                                         {"critical-upgrade-protection-expires-days", "30:"}});
   EXPECT_EQ(r.text,
             "WARNING: upgrade protection expires in 120 days | "
             "'license.upgrade.protection.expires.days.count'=120;200:;30:;0;\n");
   EXPECT_EQ(r.exit_code, 1);
 
-  Outcome both = run({contract_licenses("expired", 3)}, {{"critical-license-upgrade-protection-expires-days-count", "7:"}});
+  Outcome both =
+      run({contract_licenses("expired", 3)}, {{"critical-license-upgrade-protection-expires-days-count", "7:"}});
   EXPECT_EQ(both.text,
             "CRITICAL: upgrade protection status is expired - upgrade protection expires in 3 days | "
             "'license.upgrade.protection.expires.days.count'=3;;7:;0;\n");
@@ -445,7 +453,8 @@ TEST(LicensesCounters, DaysThresholds) {
 
 TEST(LicensesCounters, NullDaysSkipped) {
   Outcome r = run({contract_licenses("licensed", std::nullopt)});
-  EXPECT_EQ(r.text, "OK: upgrade protection status is licensed - upgrade-protection-expires-days : skipped (no value(s))\n");
+  EXPECT_EQ(r.text,
+            "OK: upgrade protection status is licensed - upgrade-protection-expires-days : skipped (no value(s))\n");
   RenderOptions verbose;
   verbose.verbose = true;
   EXPECT_EQ(run({contract_licenses("licensed", std::nullopt)}, {}, verbose).text, r.text)
@@ -458,7 +467,7 @@ TEST(LicensesCounters, StatusOptions) {
             "OK: upgrade protection status is expired - upgrade protection expires in -5 days | "
             "'license.upgrade.protection.expires.days.count'=-5;;;0;\n");
   Outcome warning = run({contract_licenses("licensed", 120)},
-                    {{"warning-upgrade-protection-status", "%{upgrade_protection_status} eq \"licensed\""}});
+                        {{"warning-upgrade-protection-status", "%{upgrade_protection_status} eq \"licensed\""}});
   EXPECT_EQ(warning.text,
             "WARNING: upgrade protection status is licensed | "
             "'license.upgrade.protection.expires.days.count'=120;;;0;\n");
@@ -473,7 +482,8 @@ TEST(CountersJson, PerfdataCarriesMetricNameAndInstance) {
   RenderOptions json;
   json.json = true;
   json.mode_name = "spools";
-  auto perfdatas = nlohmann::json::parse(run({group}, {{"warning-spool-messages", "10"}}, json).text)["plugin"]["perfdatas"];
+  auto perfdatas =
+      nlohmann::json::parse(run({group}, {{"warning-spool-messages", "10"}}, json).text)["plugin"]["perfdatas"];
   ASSERT_EQ(perfdatas.size(), 2u);
   EXPECT_EQ(perfdatas[0]["label"], "default#spool.messages.count");
   EXPECT_EQ(perfdatas[0]["nlabel"], "spool.messages.count");
@@ -583,8 +593,7 @@ TEST(Values, TemplatesFormatLikePerlsSprintf) {
   group.global["a"] = Value::of(-6.9);
   group.global["d"] = Value::of(1e20);
   r = run({group});
-  EXPECT_EQ(r.text.substr(0, r.text.find(" |")),
-            "OK: a: -6 items, b: 12.35%, c=0.25, d: 100000000000000000000");
+  EXPECT_EQ(r.text.substr(0, r.text.find(" |")), "OK: a: -6 items, b: 12.35%, c=0.25, d: 100000000000000000000");
 }
 
 TEST(Values, SeveralGroupsInOrder) {

@@ -55,14 +55,10 @@ INSTANTIATE_TEST_SUITE_P(
                       Case{"%{state} =~ /RUNNING/i", {{"state", "running"}}, true},
                       Case{"%{state} =~ /RUNNING/", {{"state", "running"}}, false},
                       Case{"%{p} =~ /a\\/b/", {{"p", "xa/by"}}, true},  // \/ is a slash
-                      Case{"%{p} =~ /^a.b$/s", {{"p", "a\nb"}}, true},
-                      Case{"%{p} =~ /^a.b$/", {{"p", "a\nb"}}, false},
-                      Case{"%{p} =~ /^b$/m", {{"p", "a\nb"}}, true},
-                      Case{"%{p} =~ /^b$/", {{"p", "a\nb"}}, false},
-                      Case{"%{p} =~ / a b /x", {{"p", "ab"}}, true},
-                      Case{"%{p} =~ m{a/b}", {{"p", "a/b"}}, true},
-                      Case{"%{p} =~ m#^x#", {{"p", "xyz"}}, true},
-                      Case{"%{p} =~ /\\d+\\s\\w/", {{"p", "12 a"}}, true},
+                      Case{"%{p} =~ /^a.b$/s", {{"p", "a\nb"}}, true}, Case{"%{p} =~ /^a.b$/", {{"p", "a\nb"}}, false},
+                      Case{"%{p} =~ /^b$/m", {{"p", "a\nb"}}, true}, Case{"%{p} =~ /^b$/", {{"p", "a\nb"}}, false},
+                      Case{"%{p} =~ / a b /x", {{"p", "ab"}}, true}, Case{"%{p} =~ m{a/b}", {{"p", "a/b"}}, true},
+                      Case{"%{p} =~ m#^x#", {{"p", "xyz"}}, true}, Case{"%{p} =~ /\\d+\\s\\w/", {{"p", "12 a"}}, true},
                       Case{"%{p} =~ /a\\\\/", {{"p", "a\\"}}, true},  // an escaped backslash ends before '/'
                       Case{"%{p} =~ /(?i)UP/", {{"p", "up"}}, true},
                       Case{"%{p}=~/x/", {{"p", "x"}}, true},  // no blanks needed
@@ -74,17 +70,14 @@ INSTANTIATE_TEST_SUITE_P(
     ::testing::Values(Case{"%{v} == 10.0", {{"v", "10"}}, true}, Case{"%{v} == 10", {{"v", "10.0"}}, true},
                       Case{"%{v} eq 10", {{"v", "10.0"}}, false}, Case{"%{v} eq \"10\"", {{"v", "10"}}, true},
                       Case{"%{v} eq '10'", {{"v", "10"}}, true},
-                      Case{"%{v} == 0", {{"v", "abc"}}, true},        // a non-numeric string is 0
+                      Case{"%{v} == 0", {{"v", "abc"}}, true},  // a non-numeric string is 0
                       Case{"\"abc\" == 0", {}, true},
-                      Case{"%{v} == 12", {{"v", " 12abc"}}, true},    // leading number, leading blanks
-                      Case{"%{v} == 1.2", {{"v", "1.2.3"}}, true},    // stops at the second point
-                      Case{"%{v} == 1", {{"v", "1..2"}}, true},
-                      Case{"%{v} == 1000", {{"v", "1e3"}}, true},
-                      Case{"%{v} == 100", {{"v", "1e+2x"}}, true},
-                      Case{"%{v} == 1", {{"v", "1e"}}, true},
-                      Case{"%{v} == 0", {{"v", "0x10"}}, true},       // no hex in strings
-                      Case{"%{v} == 0.5", {{"v", ".5"}}, true},
-                      Case{"%{v} == -5", {{"v", "-.5e1x"}}, true},
+                      Case{"%{v} == 12", {{"v", " 12abc"}}, true},  // leading number, leading blanks
+                      Case{"%{v} == 1.2", {{"v", "1.2.3"}}, true},  // stops at the second point
+                      Case{"%{v} == 1", {{"v", "1..2"}}, true}, Case{"%{v} == 1000", {{"v", "1e3"}}, true},
+                      Case{"%{v} == 100", {{"v", "1e+2x"}}, true}, Case{"%{v} == 1", {{"v", "1e"}}, true},
+                      Case{"%{v} == 0", {{"v", "0x10"}}, true},  // no hex in strings
+                      Case{"%{v} == 0.5", {{"v", ".5"}}, true}, Case{"%{v} == -5", {{"v", "-.5e1x"}}, true},
                       Case{"%{v} == 0", {{"v", ""}}, true}, Case{"%{v} > 2", {{"v", ""}}, false},
                       Case{"%{v} < 9", {{"v", "10"}}, false},  // numeric
                       Case{"%{v} lt 9", {{"v", "10"}}, true},  // string: "1" < "9"
@@ -103,51 +96,48 @@ INSTANTIATE_TEST_SUITE_P(
                       // an unset variable is the empty string
                       Case{"%{missing} eq \"\"", {}, true}, Case{"%{missing} == 0", {}, true}));
 
-INSTANTIATE_TEST_SUITE_P(
-    Truth, PerlSemantics,
-    ::testing::Values(Case{"!%{v}", {{"v", "0"}}, true}, Case{"!%{v}", {{"v", ""}}, true},
-                      Case{"!%{v}", {{"v", "0.0"}}, false},  // "0.0" is true in Perl
-                      Case{"!%{v}", {{"v", "00"}}, false}, Case{"%{v}", {{"v", "00"}}, true},
-                      Case{"%{v}", {{"v", " "}}, true}, Case{"%{v}", {{"v", "0"}}, false}, Case{"0", {}, false},
-                      Case{"1", {}, true}, Case{"\"0\"", {}, false}, Case{"''", {}, false}, Case{"'a'", {}, true},
-                      Case{"0.0", {}, false},  // the literal 0.0 is the number 0
-                      Case{"!!%{v}", {{"v", "x"}}, true}));
+INSTANTIATE_TEST_SUITE_P(Truth, PerlSemantics,
+                         ::testing::Values(Case{"!%{v}", {{"v", "0"}}, true}, Case{"!%{v}", {{"v", ""}}, true},
+                                           Case{"!%{v}", {{"v", "0.0"}}, false},  // "0.0" is true in Perl
+                                           Case{"!%{v}", {{"v", "00"}}, false}, Case{"%{v}", {{"v", "00"}}, true},
+                                           Case{"%{v}", {{"v", " "}}, true}, Case{"%{v}", {{"v", "0"}}, false},
+                                           Case{"0", {}, false}, Case{"1", {}, true}, Case{"\"0\"", {}, false},
+                                           Case{"''", {}, false}, Case{"'a'", {}, true},
+                                           Case{"0.0", {}, false},  // the literal 0.0 is the number 0
+                                           Case{"!!%{v}", {{"v", "x"}}, true}));
 
 INSTANTIATE_TEST_SUITE_P(
     Precedence, PerlSemantics,
-    ::testing::Values(Case{"1 || 0 && 0", {}, true}, Case{"(1 || 0) && 0", {}, false}, Case{"1 or 0 and 0", {}, true},
-                      Case{"(1 or 0) and 0", {}, false}, Case{"not 1 or 1", {}, true}, Case{"not (1 or 1)", {}, false},
-                      Case{"not 0 and 0", {}, false},  // (not 0) and 0
-                      Case{"! 1 || 1", {}, true}, Case{"!(1 || 1)", {}, false},
-                      Case{"not 1 || 1", {}, false},  // not (1 || 1): 'not' is below '||'
-                      Case{"0 || \"x\" eq \"x\"", {}, true}, Case{"1 && 0 || 1", {}, true},
-                      Case{"0 and 1 or 1", {}, true}, Case{"1 or 1 and 0", {}, true},
-                      Case{"0 || 0 or 1 && 1", {}, true},
-                      Case{"%{a} eq \"x\" or %{b} eq \"y\" and %{c} eq \"z\"", {{"a", "x"}, {"b", "n"}, {"c", "n"}}, true},
-                      Case{"%{a} eq \"x\" || %{b} eq \"y\" && %{c} eq \"z\"", {{"a", "n"}, {"b", "y"}, {"c", "n"}}, false},
-                      Case{"%{a} == 1 && %{b} =~ /x/", {{"a", "1"}, {"b", "x"}}, true},
-                      Case{"%{a} == 1 and not %{b} =~ /x/", {{"a", "1"}, {"b", "x"}}, false},
-                      // '!' binds tighter than =~: (!"running") =~ /^$/ is true
-                      Case{"!%{s} =~ /^$/", {{"s", "running"}}, true},
-                      Case{"!(%{s} =~ /^$/)", {{"s", "running"}}, true},
-                      Case{"!(%{s} =~ /running/)", {{"s", "running"}}, false},
-                      Case{"((((1))))", {}, true}, Case{"( ( 0 ) )", {}, false},
-                      Case{"%{a} < 5 == 1", {{"a", "3"}}, true},  // relational before equality
-                      Case{"%{a}<5&&%{a}>1", {{"a", "3"}}, true},
-                      // words are operators only as whole words
-                      Case{"%{order} eq \"x\"", {{"order", "x"}}, true},
-                      Case{"%{android} eq \"x\"", {{"android", "x"}}, true},
-                      Case{"%{note} eq \"x\"", {{"note", "x"}}, true}));
+    ::testing::Values(
+        Case{"1 || 0 && 0", {}, true}, Case{"(1 || 0) && 0", {}, false}, Case{"1 or 0 and 0", {}, true},
+        Case{"(1 or 0) and 0", {}, false}, Case{"not 1 or 1", {}, true}, Case{"not (1 or 1)", {}, false},
+        Case{"not 0 and 0", {}, false},  // (not 0) and 0
+        Case{"! 1 || 1", {}, true}, Case{"!(1 || 1)", {}, false},
+        Case{"not 1 || 1", {}, false},  // not (1 || 1): 'not' is below '||'
+        Case{"0 || \"x\" eq \"x\"", {}, true}, Case{"1 && 0 || 1", {}, true}, Case{"0 and 1 or 1", {}, true},
+        Case{"1 or 1 and 0", {}, true}, Case{"0 || 0 or 1 && 1", {}, true},
+        Case{"%{a} eq \"x\" or %{b} eq \"y\" and %{c} eq \"z\"", {{"a", "x"}, {"b", "n"}, {"c", "n"}}, true},
+        Case{"%{a} eq \"x\" || %{b} eq \"y\" && %{c} eq \"z\"", {{"a", "n"}, {"b", "y"}, {"c", "n"}}, false},
+        Case{"%{a} == 1 && %{b} =~ /x/", {{"a", "1"}, {"b", "x"}}, true},
+        Case{"%{a} == 1 and not %{b} =~ /x/", {{"a", "1"}, {"b", "x"}}, false},
+        // '!' binds tighter than =~: (!"running") =~ /^$/ is true
+        Case{"!%{s} =~ /^$/", {{"s", "running"}}, true}, Case{"!(%{s} =~ /^$/)", {{"s", "running"}}, true},
+        Case{"!(%{s} =~ /running/)", {{"s", "running"}}, false}, Case{"((((1))))", {}, true},
+        Case{"( ( 0 ) )", {}, false}, Case{"%{a} < 5 == 1", {{"a", "3"}}, true},  // relational before equality
+        Case{"%{a}<5&&%{a}>1", {{"a", "3"}}, true},
+        // words are operators only as whole words
+        Case{"%{order} eq \"x\"", {{"order", "x"}}, true}, Case{"%{android} eq \"x\"", {{"android", "x"}}, true},
+        Case{"%{note} eq \"x\"", {{"note", "x"}}, true}));
 
 TEST(Expression, EveryComparisonOperator) {
   Variables v{{"n", "5"}, {"s", "m"}};
   struct {
     const char* text;
     bool expected;
-  } cases[] = {{"%{n} == 5", true},  {"%{n} != 5", false}, {"%{n} < 6", true},   {"%{n} <= 5", true},
-               {"%{n} > 5", false},  {"%{n} >= 5", true},  {"%{s} eq \"m\"", true}, {"%{s} ne \"m\"", false},
+  } cases[] = {{"%{n} == 5", true},     {"%{n} != 5", false},    {"%{n} < 6", true},      {"%{n} <= 5", true},
+               {"%{n} > 5", false},     {"%{n} >= 5", true},     {"%{s} eq \"m\"", true}, {"%{s} ne \"m\"", false},
                {"%{s} lt \"n\"", true}, {"%{s} le \"m\"", true}, {"%{s} gt \"l\"", true}, {"%{s} ge \"n\"", false},
-               {"%{s} =~ /m/", true}, {"%{s} !~ /m/", false}};
+               {"%{s} =~ /m/", true},   {"%{s} !~ /m/", false}};
   for (const auto& c : cases) EXPECT_EQ(holds(c.text, v), c.expected) << c.text;
 }
 
@@ -205,9 +195,7 @@ TEST(ExpressionErrors, UnknownVariableNamesTheKnownOnesAndItsPosition) {
   EXPECT_EQ(error.position, 21u);  // the '%' of %{stat}
 }
 
-TEST(ExpressionErrors, AnyVariableIsAllowedWhenNoneAreDeclared) {
-  EXPECT_TRUE(holds("%{whatever} eq \"\""));
-}
+TEST(ExpressionErrors, AnyVariableIsAllowedWhenNoneAreDeclared) { EXPECT_TRUE(holds("%{whatever} eq \"\"")); }
 
 struct ErrorCase {
   const char* text;
@@ -228,30 +216,22 @@ TEST_P(SyntaxErrors, ReportsWhereAndWhat) {
 
 INSTANTIATE_TEST_SUITE_P(
     Expression, SyntaxErrors,
-    ::testing::Values(ErrorCase{"%{state} eq", 12, "unexpected end"},
-                      ErrorCase{"%{state} =~ running", 13, "expected a /regular expression/"},
-                      ErrorCase{"%{state} =~ /running", 13, "unterminated regular expression"},
-                      ErrorCase{"%{state} =~ /(run/", 13, "invalid regular expression"},
-                      ErrorCase{"%{state} =~ /run/q", 13, "modifier"},
-                      ErrorCase{"(%{state} eq \"x\"", 17, "missing ')'"},
-                      ErrorCase{"%{state} eq \"x\")", 16, "unexpected ')'"},
-                      ErrorCase{"%{state eq \"x\"", 1, "unterminated %{variable}"},
-                      ErrorCase{"%{state} eq \"x", 13, "unterminated string"},
-                      ErrorCase{"%{state} eq 'x", 13, "unterminated string"},
-                      ErrorCase{"%{a} == 1.2.3", 9, "invalid number '1.2.3'"},
-                      ErrorCase{"%{a} == 12abc", 9, "invalid number"},
-                      ErrorCase{"%{a} == --1", 9, "invalid number"},
-                      ErrorCase{"state eq \"x\"", 1, "expected a %{variable}"},
-                      ErrorCase{"$values->{state} eq \"x\"", 1, "expected a %{variable}"},
-                      ErrorCase{"%{a} = 1", 6, "unexpected '= 1'"},
-                      ErrorCase{"%{a} == 1 == 1", 11, "unexpected '== 1'"},
-                      ErrorCase{"%{a} < 1 < 2", 10, "unexpected"},
-                      ErrorCase{"%{a} && ", 9, "unexpected end"},
-                      ErrorCase{"and 1", 1, "expected"},
-                      ErrorCase{"1 or", 5, "unexpected end"},
-                      ErrorCase{"()", 2, "expected"},
-                      ErrorCase{"%{a} eq \"x\" %{b}", 13, "unexpected '%{b}'"},
-                      ErrorCase{"system('id')", 1, "expected"}));
+    ::testing::Values(
+        ErrorCase{"%{state} eq", 12, "unexpected end"},
+        ErrorCase{"%{state} =~ running", 13, "expected a /regular expression/"},
+        ErrorCase{"%{state} =~ /running", 13, "unterminated regular expression"},
+        ErrorCase{"%{state} =~ /(run/", 13, "invalid regular expression"},
+        ErrorCase{"%{state} =~ /run/q", 13, "modifier"}, ErrorCase{"(%{state} eq \"x\"", 17, "missing ')'"},
+        ErrorCase{"%{state} eq \"x\")", 16, "unexpected ')'"},
+        ErrorCase{"%{state eq \"x\"", 1, "unterminated %{variable}"},
+        ErrorCase{"%{state} eq \"x", 13, "unterminated string"}, ErrorCase{"%{state} eq 'x", 13, "unterminated string"},
+        ErrorCase{"%{a} == 1.2.3", 9, "invalid number '1.2.3'"}, ErrorCase{"%{a} == 12abc", 9, "invalid number"},
+        ErrorCase{"%{a} == --1", 9, "invalid number"}, ErrorCase{"state eq \"x\"", 1, "expected a %{variable}"},
+        ErrorCase{"$values->{state} eq \"x\"", 1, "expected a %{variable}"},
+        ErrorCase{"%{a} = 1", 6, "unexpected '= 1'"}, ErrorCase{"%{a} == 1 == 1", 11, "unexpected '== 1'"},
+        ErrorCase{"%{a} < 1 < 2", 10, "unexpected"}, ErrorCase{"%{a} && ", 9, "unexpected end"},
+        ErrorCase{"and 1", 1, "expected"}, ErrorCase{"1 or", 5, "unexpected end"}, ErrorCase{"()", 2, "expected"},
+        ErrorCase{"%{a} eq \"x\" %{b}", 13, "unexpected '%{b}'"}, ErrorCase{"system('id')", 1, "expected"}));
 
 TEST(ExpressionErrors, TooLongIsRefused) {
   std::string text = "%{a} eq \"" + std::string(5000, 'x') + "\"";

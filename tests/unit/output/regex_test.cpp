@@ -94,7 +94,7 @@ TEST(Regex, MovesKeepTheCompiledPattern) {
   c = std::move(b);
   EXPECT_TRUE(c.search("x"));
   EXPECT_FALSE(c.search("y"));
-  Regex& same = c;  // through a reference: the self-move is the point, not a slip to warn about
+  Regex& same = c;      // through a reference: the self-move is the point, not a slip to warn about
   c = std::move(same);  // self-move leaves it usable
   EXPECT_TRUE(c.valid());
 }
@@ -150,7 +150,9 @@ TEST(RegexSubstitute, CaseInsensitiveAndEmptyMatches) {
 
 TEST(RegexHostile, InvalidUtf8SubjectsDoNotCrash) {
   Regex re = compiled("b.d");
-  std::string subject = "a\xff\xfe b\xc3\x28" "d \xe2\x82 bcd \xf0\x28\x8c\x28";
+  std::string subject =
+      "a\xff\xfe b\xc3\x28"
+      "d \xe2\x82 bcd \xf0\x28\x8c\x28";
   EXPECT_TRUE(re.search(subject));  // "bcd" is still found among the bad bytes
   EXPECT_FALSE(compiled("zzz").search(subject));
   // Invalid bytes are not characters (PCRE2_MATCH_INVALID_UTF): nothing matches them.

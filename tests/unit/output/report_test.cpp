@@ -75,8 +75,10 @@ TEST(Status, WorstFollowsCentreonsMask) {
   for (Status a : all)
     for (Status b : all) {
       int combined = mask(a) | mask(b);
-      Status expected = combined == 7 ? Status::Critical : combined == 3 ? Status::Unknown
-                                                         : combined == 1 ? Status::Warning : Status::Ok;
+      Status expected = combined == 7   ? Status::Critical
+                        : combined == 3 ? Status::Unknown
+                        : combined == 1 ? Status::Warning
+                                        : Status::Ok;
       EXPECT_EQ(worst(a, b), expected) << status_label(a) << " + " << status_label(b);
     }
   EXPECT_EQ(worst(Status::Warning, Status::Unknown), Status::Unknown);
@@ -170,8 +172,7 @@ TEST(Report, MessagesWithNewlinesStayOnOneStatusLine) {
   RenderOptions options;
   options.verbose = true;
   auto out = report.render(options);
-  EXPECT_EQ(first_line(out.text),
-            "CRITICAL: first second  third - trailing newline is chomped as Perl does WARNING:");
+  EXPECT_EQ(first_line(out.text), "CRITICAL: first second  third - trailing newline is chomped as Perl does WARNING:");
   EXPECT_EQ(count_lines(out.text), 2) << out.text;
 }
 
@@ -277,9 +278,9 @@ TEST(ReportOptions, RangePerfdataOneFollowsCentreonsSubstitution) {
   struct {
     const char* in;
     const char* out;
-  } cases[] = {{"0:10", "10"},   {"@0:10", "@10"},     {"-0:10", "10"},   {"0.0:10", "10"}, {"00:5", "5"},
-               {"0:", ""},       {"@0:", "@"},         {"05:10", "05:10"}, {"10:20", "10:20"}, {"~:10", "~:10"},
-               {"-1:5", "-1:5"}, {"0.5:1", "0.5:1"},   {"", ""},          {"@-.0:3", "@3"},  {"-:5", "-:5"}};
+  } cases[] = {{"0:10", "10"},   {"@0:10", "@10"},   {"-0:10", "10"},    {"0.0:10", "10"},   {"00:5", "5"},
+               {"0:", ""},       {"@0:", "@"},       {"05:10", "05:10"}, {"10:20", "10:20"}, {"~:10", "~:10"},
+               {"-1:5", "-1:5"}, {"0.5:1", "0.5:1"}, {"", ""},           {"@-.0:3", "@3"},   {"-:5", "-:5"}};
   for (const auto& c : cases) {
     Report report;
     report.add_perfdata(perf("x", "1", c.in, c.in, "", ""));
@@ -330,8 +331,9 @@ TEST(ReportOptions, IgnoreLabel) {
   RenderOptions options;
   options.ignore_label = true;
   options.ignore_perfdata = true;
-  EXPECT_EQ(spools_report().render(options).text,
-            "Spool 'spool_limit' messages: 50000 Spool 'quarantine_limit' messages: 5000 - Spool 'waiting' messages: 31\n");
+  EXPECT_EQ(
+      spools_report().render(options).text,
+      "Spool 'spool_limit' messages: 50000 Spool 'quarantine_limit' messages: 5000 - Spool 'waiting' messages: 31\n");
   Report ok;
   ok.add(Status::Ok, "All services are ok");
   EXPECT_EQ(ok.render(options).text, "All services are ok\n");
@@ -427,8 +429,9 @@ TEST(ReportJson, Shape) {
 
   const auto& outputs = plugin.at("outputs");
   ASSERT_EQ(outputs.size(), 4u) << "short messages of every state, no long output without --verbose";
-  EXPECT_EQ(outputs[0], (nlohmann::json{{"type", 1}, {"msg", "CRITICAL: Spool 'spool_limit' messages: 50000"},
-                                        {"exit", "CRITICAL"}}));
+  EXPECT_EQ(
+      outputs[0],
+      (nlohmann::json{{"type", 1}, {"msg", "CRITICAL: Spool 'spool_limit' messages: 50000"}, {"exit", "CRITICAL"}}));
   EXPECT_EQ(outputs[1]["msg"], "WARNING: Spool 'quarantine_limit' messages: 5000");
   EXPECT_EQ(outputs[2]["msg"], "WARNING: Spool 'waiting' messages: 31");
   EXPECT_EQ(outputs[3], (nlohmann::json{{"type", 1}, {"msg", "OK: All spools are ok"}, {"exit", "OK"}}));
@@ -570,8 +573,9 @@ TEST(ReportError, Json) {
   EXPECT_TRUE(plugin["perfdatas"].empty());
   ASSERT_EQ(plugin["outputs"].size(), 2u);
   EXPECT_EQ(plugin["outputs"][0], (nlohmann::json{{"type", 1},
-                                                  {"msg", "UNKNOWN: Authentication error [code: '401'] "
-                                                          "[message: 'Unauthorized']"},
+                                                  {"msg",
+                                                   "UNKNOWN: Authentication error [code: '401'] "
+                                                   "[message: 'Unauthorized']"},
                                                   {"exit", "UNKNOWN"}}));
   EXPECT_EQ(plugin["outputs"][1], (nlohmann::json{{"type", 2}, {"msg", "context line"}}));
 
@@ -619,7 +623,8 @@ TEST(Report, Issue14Item20LongOutputIsLimitedWithANote) {
   options.verbose = true;
   const std::string text = report.render(options).text;
   EXPECT_LE(text.size(), 1024u + 200u) << text;
-  EXPECT_NE(text.find("more lines left out (long output limited to 1 KiB; --debug shows everything)"), std::string::npos)
+  EXPECT_NE(text.find("more lines left out (long output limited to 1 KiB; --debug shows everything)"),
+            std::string::npos)
       << text;
   options.debug = true;
   EXPECT_NE(report.render(options).text.find("debug detail"), std::string::npos);

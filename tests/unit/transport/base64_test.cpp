@@ -32,10 +32,10 @@ TEST(Base64, RoundTripsAllByteValues) {
 }
 
 TEST(Base64, RejectsMalformedInput) {
-  EXPECT_FALSE(base64_decode("Zg="));       // not a multiple of four
-  EXPECT_FALSE(base64_decode("Z==="));      // padding too early
-  EXPECT_FALSE(base64_decode("Zg==Zg=="));  // padding before the end
-  EXPECT_FALSE(base64_decode("Zm9v YmFy")); // whitespace
-  EXPECT_FALSE(base64_decode("Zm9*"));      // outside the alphabet
-  EXPECT_FALSE(base64_decode("Zg=a"));      // data after padding
+  EXPECT_FALSE(base64_decode("Zg="));        // not a multiple of four
+  EXPECT_FALSE(base64_decode("Z==="));       // padding too early
+  EXPECT_FALSE(base64_decode("Zg==Zg=="));   // padding before the end
+  EXPECT_FALSE(base64_decode("Zm9v YmFy"));  // whitespace
+  EXPECT_FALSE(base64_decode("Zm9*"));       // outside the alphabet
+  EXPECT_FALSE(base64_decode("Zg=a"));       // data after padding
 }

@@ -71,8 +71,8 @@ TEST(LineProtocol, Pop3StyleMultiLineReply) {
 }
 
 TEST(LineProtocol, ImapStyleLiteral) {
-  ScriptedServer server({step::expect("A1 FETCH 1 BODY[]"),
-                         step::send("* 1 FETCH (BODY[] {6}\r\nab\r\ncd)\r\nA1 OK done\r\n")});
+  ScriptedServer server(
+      {step::expect("A1 FETCH 1 BODY[]"), step::send("* 1 FETCH (BODY[] {6}\r\nab\r\ncd)\r\nA1 OK done\r\n")});
   const Deadline deadline(2s);
   Connection connection = connect_plain(server.port(), deadline);
   Transcript transcript(deadline.start());

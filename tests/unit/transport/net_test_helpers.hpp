@@ -6,8 +6,8 @@
 #include <functional>
 #include <string>
 
-#include "check_mail/protocol/connection.hpp"
 #include "check_mail/net/error.hpp"
+#include "check_mail/protocol/connection.hpp"
 
 namespace check_mail::transport::testing {
 

@@ -26,12 +26,12 @@ TEST(Resolver, LiteralsWorkEvenWithAnExpiredDeadline) {
 
 TEST(Resolver, ForcedFamilyFiltersLiterals) {
   const Deadline deadline(1s);
-  const TransportError error = expect_error([&] { (void)resolve_host("127.0.0.1", 25, AddressFamily::ipv6, deadline); });
+  const TransportError error =
+      expect_error([&] { (void)resolve_host("127.0.0.1", 25, AddressFamily::ipv6, deadline); });
   EXPECT_EQ(error.kind(), ErrorKind::dns);
   EXPECT_EQ(std::string(error.what()).rfind("cannot resolve host name '127.0.0.1' to an IPv6 address: ", 0), 0u)
       << error.what();
-  EXPECT_EQ(expect_error([&] { (void)resolve_host("::1", 25, AddressFamily::ipv4, deadline); }).kind(),
-            ErrorKind::dns);
+  EXPECT_EQ(expect_error([&] { (void)resolve_host("::1", 25, AddressFamily::ipv4, deadline); }).kind(), ErrorKind::dns);
 }
 
 TEST(Resolver, ResolvesLocalhostForIpv4) {

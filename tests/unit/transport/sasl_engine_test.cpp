@@ -93,7 +93,8 @@ TEST(SaslEngine, LoginAnswersBothPromptsRedacted) {
   FakeServer server;
   server.answers = {challenge("VXNlcm5hbWU6"), challenge("UGFzc3dvcmQ6"), success()};
   EXPECT_EQ(authenticate(server.adapter(), {Mechanism::login}, tim(), {}), Mechanism::login);
-  EXPECT_EQ(server.wire, (std::vector<std::string>{"AUTH LOGIN", base64_encode("tim"), base64_encode("tanstaaftanstaaf")}));
+  EXPECT_EQ(server.wire,
+            (std::vector<std::string>{"AUTH LOGIN", base64_encode("tim"), base64_encode("tanstaaftanstaaf")}));
   EXPECT_EQ(server.shown, (std::vector<std::string>{"AUTH LOGIN", "<redacted>", "<redacted>"}));
 }
 
@@ -162,8 +163,8 @@ TEST(SaslEngine, InitialResponseIgnoredByTheServerIsSentAgain) {
   FakeServer server;
   server.answers = {challenge(""), success()};
   EXPECT_EQ(authenticate(server.adapter(), {Mechanism::plain}, tim(), {}), Mechanism::plain);
-  EXPECT_EQ(server.wire, (std::vector<std::string>{"AUTH PLAIN AHRpbQB0YW5zdGFhZnRhbnN0YWFm",
-                                                   "AHRpbQB0YW5zdGFhZnRhbnN0YWFm"}));
+  EXPECT_EQ(server.wire,
+            (std::vector<std::string>{"AUTH PLAIN AHRpbQB0YW5zdGFhZnRhbnN0YWFm", "AHRpbQB0YW5zdGFhZnRhbnN0YWFm"}));
 }
 
 TEST(SaslEngine, UnexpectedChallengeAfterPlainCancels) {

@@ -144,8 +144,8 @@ TEST(Scram, PlusBindsTheChannelAndNonPlusSaysWhetherItCould) {
   auto steps = scram::client(c, plus);
   EXPECT_EQ(steps->initial_response(), "p=tls-exporter,,n=user,r=abc");
   const std::string final_message = steps->respond("r=abcdef,s=QSXCR+Q6sek8bf92,i=1");
-  EXPECT_EQ(final_message.rfind("c=" + check_mail::util::base64_encode("p=tls-exporter,," + std::string(32, '\x01')), 0),
-            0u)
+  EXPECT_EQ(
+      final_message.rfind("c=" + check_mail::util::base64_encode("p=tls-exporter,," + std::string(32, '\x01')), 0), 0u)
       << final_message;
   scram::ClientSetup could;
   could.binding_possible = true;

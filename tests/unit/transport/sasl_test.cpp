@@ -52,12 +52,12 @@ const Conditions kTls{true, false, false};
 const Conditions kPlainAllowed{false, true, false};
 
 TEST(Sasl, AutomaticTriesOfferedMechanismsInPreferenceOrder) {
-  EXPECT_EQ(candidates(AuthType::automatic(), {"LOGIN", "PLAIN", "CRAM-MD5", "SCRAM-SHA-1", "SCRAM-SHA-256"}, kTls),
-            (std::vector<Mechanism>{Mechanism::scram_sha_256, Mechanism::scram_sha_1, Mechanism::plain,
-                                    Mechanism::login}));
-  EXPECT_EQ(candidates(AuthType::automatic(), {"SCRAM-SHA-256", "SCRAM-SHA-256-PLUS", "SCRAM-SHA-1-PLUS"}, kTls),
-            (std::vector<Mechanism>{Mechanism::scram_sha_256_plus, Mechanism::scram_sha_256,
-                                    Mechanism::scram_sha_1_plus}));
+  EXPECT_EQ(
+      candidates(AuthType::automatic(), {"LOGIN", "PLAIN", "CRAM-MD5", "SCRAM-SHA-1", "SCRAM-SHA-256"}, kTls),
+      (std::vector<Mechanism>{Mechanism::scram_sha_256, Mechanism::scram_sha_1, Mechanism::plain, Mechanism::login}));
+  EXPECT_EQ(
+      candidates(AuthType::automatic(), {"SCRAM-SHA-256", "SCRAM-SHA-256-PLUS", "SCRAM-SHA-1-PLUS"}, kTls),
+      (std::vector<Mechanism>{Mechanism::scram_sha_256_plus, Mechanism::scram_sha_256, Mechanism::scram_sha_1_plus}));
   // CRAM-MD5 adds nothing over TLS: auto uses it only without.
   EXPECT_EQ(candidates(AuthType::automatic(), {"LOGIN", "PLAIN", "CRAM-MD5"}, kTls),
             (std::vector<Mechanism>{Mechanism::plain, Mechanism::login}));

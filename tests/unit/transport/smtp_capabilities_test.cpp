@@ -5,11 +5,11 @@
 using namespace check_mail::transport::smtp;
 
 TEST(SmtpCapabilities, ParsesTypicalPostfixReply) {
-  const Capabilities caps = parse_ehlo(parse_reply(
-      "250-mail.example.com\r\n250-PIPELINING\r\n250-SIZE 10240000\r\n250-VRFY\r\n250-ETRN\r\n"
-      "250-STARTTLS\r\n250-AUTH PLAIN LOGIN CRAM-MD5\r\n250-ENHANCEDSTATUSCODES\r\n250-8BITMIME\r\n"
-      "250-DSN\r\n250-SMTPUTF8\r\n250 CHUNKING\r\n",
-      false));
+  const Capabilities caps = parse_ehlo(
+      parse_reply("250-mail.example.com\r\n250-PIPELINING\r\n250-SIZE 10240000\r\n250-VRFY\r\n250-ETRN\r\n"
+                  "250-STARTTLS\r\n250-AUTH PLAIN LOGIN CRAM-MD5\r\n250-ENHANCEDSTATUSCODES\r\n250-8BITMIME\r\n"
+                  "250-DSN\r\n250-SMTPUTF8\r\n250 CHUNKING\r\n",
+                  false));
   EXPECT_TRUE(caps.esmtp);
   EXPECT_EQ(caps.domain, "mail.example.com");
   EXPECT_TRUE(caps.pipelining);
@@ -52,7 +52,8 @@ TEST(SmtpCapabilities, GreetingOnlyMeansNoExtensions) {
 }
 
 TEST(SmtpCapabilities, OddLinesAreKeptNotRejected) {
-  const Capabilities caps = parse_ehlo(parse_reply("250-host\r\n250-\r\n250-SIZE lots\r\n250 X-WEIRD  a  b \r\n", false));
+  const Capabilities caps =
+      parse_ehlo(parse_reply("250-host\r\n250-\r\n250-SIZE lots\r\n250 X-WEIRD  a  b \r\n", false));
   EXPECT_FALSE(caps.size);  // unparsable number ignored
   EXPECT_TRUE(caps.has("SIZE"));
   EXPECT_EQ(caps.keywords.at("X-WEIRD"), "a  b");

@@ -66,8 +66,8 @@ TEST(SmtpReply, EnhancedStatusMustMatchClassAndShape) {
 }
 
 TEST(SmtpReply, RejectsMalformedLines) {
-  for (const char* bad : {"", "25", "2500 x", "abc text", "650 out of range", "160 too low", "260 second digit",
-                          "250x", "250_text"}) {
+  for (const char* bad :
+       {"", "25", "2500 x", "abc text", "650 out of range", "160 too low", "260 second digit", "250x", "250_text"}) {
     EXPECT_EQ(kind_of([&] { (void)parse_reply_line(bad); }), ErrorKind::protocol) << bad;
   }
 }

@@ -21,7 +21,8 @@ const TestPki& pki() { return TestPki::instance(); }
 
 const std::string kBanner = "220 localhost ESMTP scripted\r\n";
 const std::string kPlainEhlo = "250-localhost\r\n250-PIPELINING\r\n250-STARTTLS\r\n250 SIZE 1000000\r\n";
-const std::string kTlsEhlo = "250-localhost\r\n250-AUTH PLAIN LOGIN CRAM-MD5\r\n250-ENHANCEDSTATUSCODES\r\n250 8BITMIME\r\n";
+const std::string kTlsEhlo =
+    "250-localhost\r\n250-AUTH PLAIN LOGIN CRAM-MD5\r\n250-ENHANCEDSTATUSCODES\r\n250 8BITMIME\r\n";
 
 SessionOptions options_for(const ScriptedServer& server, Security security = Security::none) {
   SessionOptions options;
@@ -40,8 +41,11 @@ ScriptedServer::Options implicit(CertKind kind) {
 
 // Banner, EHLO, STARTTLS, handshake with `kind`, EHLO again.
 std::vector<Step> starttls_prefix(CertKind kind = CertKind::valid) {
-  return {step::send(kBanner),          step::expect("EHLO tester"), step::send(kPlainEhlo),
-          step::expect("STARTTLS"),     step::send("220 2.0.0 Ready to start TLS\r\n"),
+  return {step::send(kBanner),
+          step::expect("EHLO tester"),
+          step::send(kPlainEhlo),
+          step::expect("STARTTLS"),
+          step::send("220 2.0.0 Ready to start TLS\r\n"),
           step::start_tls(pki().get(kind))};
 }
 
@@ -58,22 +62,24 @@ std::string transcript_of(const Result& result) { return result.transcript.to_st
 
 TEST(SmtpSession, FullDialogueWithStartTlsAuthAndMessage) {
   const std::string auth = base64_encode(std::string("\0user\0secret", 12));
-  ScriptedServer server(starttls_prefix() + std::vector<Step>{
-                                                step::expect("EHLO tester"),
-                                                step::send(kTlsEhlo),
-                                                step::expect("AUTH PLAIN " + auth),
-                                                step::send("235 2.7.0 Authentication successful\r\n"),
-                                                step::expect("MAIL FROM:<monitor@example.com>"),
-                                                step::send("250 2.1.0 Ok\r\n"),
-                                                step::expect("RCPT TO:<probe@example.net>"),
-                                                step::send("250 2.1.5 Ok\r\n"),
-                                                step::expect("RCPT TO:<other@example.org>"),
-                                                step::send("251 2.1.5 User not local; will forward\r\n"),
-                                                step::expect("DATA"),
-                                                step::send("354 End data with <CR><LF>.<CR><LF>\r\n"),
-                                                step::read_data(),
-                                                step::send("250 2.0.0 Ok: queued as 4ABC\r\n"),
-                                            } + quit_steps());
+  ScriptedServer server(starttls_prefix() +
+                        std::vector<Step>{
+                            step::expect("EHLO tester"),
+                            step::send(kTlsEhlo),
+                            step::expect("AUTH PLAIN " + auth),
+                            step::send("235 2.7.0 Authentication successful\r\n"),
+                            step::expect("MAIL FROM:<monitor@example.com>"),
+                            step::send("250 2.1.0 Ok\r\n"),
+                            step::expect("RCPT TO:<probe@example.net>"),
+                            step::send("250 2.1.5 Ok\r\n"),
+                            step::expect("RCPT TO:<other@example.org>"),
+                            step::send("251 2.1.5 User not local; will forward\r\n"),
+                            step::expect("DATA"),
+                            step::send("354 End data with <CR><LF>.<CR><LF>\r\n"),
+                            step::read_data(),
+                            step::send("250 2.0.0 Ok: queued as 4ABC\r\n"),
+                        } +
+                        quit_steps());
   SessionOptions options = options_for(server, Security::starttls);
   options.auth = sasl::AuthType::of(sasl::Mechanism::plain);
   options.username = "user";
@@ -89,9 +95,15 @@ TEST(SmtpSession, FullDialogueWithStartTlsAuthAndMessage) {
   EXPECT_TRUE(server.failures().empty()) << server.failures().front();
 
   const Timings& t = result.timings;
-  for (const auto& [name, value] : {std::pair{"dns", t.dns}, {"connect", t.connect}, {"tls", t.tls_handshake},
-                                    {"banner", t.banner}, {"ehlo", t.ehlo}, {"starttls", t.starttls},
-                                    {"auth", t.auth}, {"response", t.response}, {"upload", t.upload},
+  for (const auto& [name, value] : {std::pair{"dns", t.dns},
+                                    {"connect", t.connect},
+                                    {"tls", t.tls_handshake},
+                                    {"banner", t.banner},
+                                    {"ehlo", t.ehlo},
+                                    {"starttls", t.starttls},
+                                    {"auth", t.auth},
+                                    {"response", t.response},
+                                    {"upload", t.upload},
                                     {"total", t.total}}) {
     ASSERT_TRUE(value) << name;
     EXPECT_GE(*value, 0.0) << name;
@@ -119,7 +131,7 @@ TEST(SmtpSession, FullDialogueWithStartTlsAuthAndMessage) {
   EXPECT_NE(data.find("From: monitor@example.com\r\n"), std::string::npos);
   EXPECT_NE(data.find("To: probe@example.net, other@example.org\r\n"), std::string::npos);
   EXPECT_NE(data.find("\r\n\r\nHello.\r\n..leading dot\r\n"), std::string::npos);  // raw: still stuffed
-  EXPECT_EQ(result.message_bytes, data.size() + 3);  // + ".\r\n"
+  EXPECT_EQ(result.message_bytes, data.size() + 3);                                // + ".\r\n"
   ASSERT_TRUE(result.upload_bytes_per_second);
   EXPECT_GT(*result.upload_bytes_per_second, 0.0);
   ASSERT_TRUE(result.sent_epoch);
@@ -135,9 +147,9 @@ TEST(SmtpSession, FullDialogueWithStartTlsAuthAndMessage) {
 }
 
 TEST(SmtpSession, ImplicitTlsWithoutMessage) {
-  ScriptedServer server(std::vector<Step>{step::send(kBanner), step::expect("EHLO tester"), step::send(kTlsEhlo)} +
-                            quit_steps(),
-                        implicit(CertKind::valid));
+  ScriptedServer server(
+      std::vector<Step>{step::send(kBanner), step::expect("EHLO tester"), step::send(kTlsEhlo)} + quit_steps(),
+      implicit(CertKind::valid));
   const Deadline deadline(5s);
   const Result result = run_smtp_check(options_for(server, Security::implicit_tls), deadline);
   ASSERT_TRUE(result.ok()) << result.failure->summary;
@@ -164,9 +176,9 @@ TEST(SmtpSession, HeloFallbackWhenEhloIsRejected) {
 }
 
 TEST(SmtpSession, EhloTemporaryFailureIsNotRetriedWithHelo) {
-  ScriptedServer server(std::vector<Step>{step::send(kBanner), step::expect("EHLO tester"),
-                                          step::send("421 4.3.2 shutting down\r\n")} +
-                        quit_steps());
+  ScriptedServer server(
+      std::vector<Step>{step::send(kBanner), step::expect("EHLO tester"), step::send("421 4.3.2 shutting down\r\n")} +
+      quit_steps());
   const Deadline deadline(5s);
   const Result result = run_smtp_check(options_for(server), deadline);
   ASSERT_FALSE(result.ok());
@@ -227,12 +239,9 @@ TEST(SmtpSession, StartTlsInjectionIsRefused) {
 TEST(SmtpSession, AuthLoginIsRedactedInTranscript) {
   ScriptedServer server(starttls_prefix() +
                         std::vector<Step>{step::expect("EHLO tester"),
-                                          step::send("250-localhost\r\n250 AUTH LOGIN\r\n"),
-                                          step::expect("AUTH LOGIN"),
-                                          step::send("334 VXNlcm5hbWU6\r\n"),
-                                          step::expect(base64_encode("alice")),
-                                          step::send("334 UGFzc3dvcmQ6\r\n"),
-                                          step::expect(base64_encode("pa55word")),
+                                          step::send("250-localhost\r\n250 AUTH LOGIN\r\n"), step::expect("AUTH LOGIN"),
+                                          step::send("334 VXNlcm5hbWU6\r\n"), step::expect(base64_encode("alice")),
+                                          step::send("334 UGFzc3dvcmQ6\r\n"), step::expect(base64_encode("pa55word")),
                                           step::send("235 ok\r\n")} +
                         quit_steps());
   SessionOptions options = options_for(server, Security::starttls);
@@ -257,13 +266,13 @@ TEST(SmtpSession, AuthLoginIsRedactedInTranscript) {
 
 TEST(SmtpSession, AuthCramMd5UsesTheSharedSecret) {
   // RFC 2195's example exchange.
-  ScriptedServer server(starttls_prefix() +
-                        std::vector<Step>{step::expect("EHLO tester"), step::send(kTlsEhlo),
-                                          step::expect("AUTH CRAM-MD5"),
-                                          step::send("334 PDE4OTYuNjk3MTcwOTUyQHBvc3RvZmZpY2UucmVzdG9uLm1jaS5uZXQ+\r\n"),
-                                          step::expect("dGltIGI5MTNhNjAyYzdlZGE3YTQ5NWI0ZTZlNzMzNGQzODkw"),
-                                          step::send("235 2.7.0 ok\r\n")} +
-                        quit_steps());
+  ScriptedServer server(
+      starttls_prefix() +
+      std::vector<Step>{step::expect("EHLO tester"), step::send(kTlsEhlo), step::expect("AUTH CRAM-MD5"),
+                        step::send("334 PDE4OTYuNjk3MTcwOTUyQHBvc3RvZmZpY2UucmVzdG9uLm1jaS5uZXQ+\r\n"),
+                        step::expect("dGltIGI5MTNhNjAyYzdlZGE3YTQ5NWI0ZTZlNzMzNGQzODkw"),
+                        step::send("235 2.7.0 ok\r\n")} +
+      quit_steps());
   SessionOptions options = options_for(server, Security::starttls);
   options.auth = sasl::AuthType::of(sasl::Mechanism::cram_md5);
   options.username = "tim";
@@ -331,9 +340,9 @@ TEST(SmtpSession, PlaintextAuthWhenExplicitlyAllowed) {
 }
 
 TEST(SmtpSession, AuthMechanismNotOffered) {
-  ScriptedServer server(starttls_prefix() + std::vector<Step>{step::expect("EHLO tester"),
-                                                               step::send("250-localhost\r\n250 AUTH LOGIN\r\n")} +
-                        quit_steps());
+  ScriptedServer server(
+      starttls_prefix() +
+      std::vector<Step>{step::expect("EHLO tester"), step::send("250-localhost\r\n250 AUTH LOGIN\r\n")} + quit_steps());
   SessionOptions options = options_for(server, Security::starttls);
   options.auth = sasl::AuthType::of(sasl::Mechanism::cram_md5);
   options.username = "u";
@@ -390,9 +399,9 @@ TEST(SmtpSession, MailFromDataAndMessageRefusals) {
        "message rejected: 552 message too big"},
   };
   for (const Case& c : cases) {
-    ScriptedServer server(std::vector<Step>{step::send(kBanner), step::expect("EHLO tester"),
-                                            step::send("250 localhost\r\n")} +
-                          c.tail + quit_steps());
+    ScriptedServer server(
+        std::vector<Step>{step::send(kBanner), step::expect("EHLO tester"), step::send("250 localhost\r\n")} + c.tail +
+        quit_steps());
     SessionOptions options = options_for(server);
     options.mail_from = "a@b";
     options.recipients = {"c@d"};
@@ -440,8 +449,7 @@ TEST(SmtpSession, LargeMessageUploadIsTimed) {
   EXPECT_GE(result.message_bytes, 2u * 1024 * 1024);
   EXPECT_EQ(server.data().size() + 3, result.message_bytes);
   ASSERT_TRUE(result.upload_bytes_per_second);
-  EXPECT_NEAR(*result.upload_bytes_per_second * *result.timings.upload, static_cast<double>(result.message_bytes),
-              1.0);
+  EXPECT_NEAR(*result.upload_bytes_per_second * *result.timings.upload, static_cast<double>(result.message_bytes), 1.0);
 }
 
 // --- transport faults -------------------------------------------------------------------------
@@ -503,8 +511,8 @@ TEST(SmtpSession, MalformedReplyIsAProtocolError) {
 }
 
 TEST(SmtpSession, CloseInTheMiddleOfAReply) {
-  ScriptedServer server({step::send(kBanner), step::expect("EHLO tester"), step::send("250-localhost\r\n250-SIZ"),
-                         step::close()});
+  ScriptedServer server(
+      {step::send(kBanner), step::expect("EHLO tester"), step::send("250-localhost\r\n250-SIZ"), step::close()});
   const Deadline deadline(3s);
   const Result result = run_smtp_check(options_for(server), deadline);
   ASSERT_FALSE(result.ok());
@@ -564,9 +572,9 @@ TEST(SmtpSession, CertificateProblemsFailVerification) {
 }
 
 TEST(SmtpSession, InsecurePassesAndStillReportsExpiry) {
-  ScriptedServer server(std::vector<Step>{step::send(kBanner), step::expect("EHLO tester"), step::send(kTlsEhlo)} +
-                            quit_steps(),
-                        implicit(CertKind::expired));
+  ScriptedServer server(
+      std::vector<Step>{step::send(kBanner), step::expect("EHLO tester"), step::send(kTlsEhlo)} + quit_steps(),
+      implicit(CertKind::expired));
   SessionOptions options = options_for(server, Security::implicit_tls);
   options.tls.insecure = true;
   const Deadline deadline(3s);
@@ -609,9 +617,9 @@ TEST(SmtpSession, UnresolvableHost) {
 }
 
 TEST(SmtpSession, StepByStepUse) {
-  ScriptedServer server(std::vector<Step>{step::send(kBanner), step::expect("EHLO tester"),
-                                          step::send("250 localhost\r\n")} +
-                        quit_steps());
+  ScriptedServer server(
+      std::vector<Step>{step::send(kBanner), step::expect("EHLO tester"), step::send("250 localhost\r\n")} +
+      quit_steps());
   const SessionOptions options = options_for(server);
   const Deadline deadline(3s);
   Session session(options, deadline);
@@ -658,10 +666,10 @@ TEST(SmtpSession, Issue14Item15SizeIsDeclaredWhenAdvertised) {
 TEST(SmtpSession, Issue14Item15Smtputf8ForNonAsciiAddresses) {
   ScriptedServer offered(std::vector<Step>{step::send(kBanner), step::expect("EHLO tester"),
                                            step::send("250-localhost\r\n250-8BITMIME\r\n250 SMTPUTF8\r\n"),
-                                           step::expect("MAIL FROM:<a@b> BODY=8BITMIME SMTPUTF8"), step::send("250 ok\r\n"),
-                                           step::expect("RCPT TO:<jos\xc3\xa9@example.com>"), step::send("250 ok\r\n"),
-                                           step::expect("DATA"), step::send("354 go\r\n"), step::read_data(),
-                                           step::send("250 queued\r\n")} +
+                                           step::expect("MAIL FROM:<a@b> BODY=8BITMIME SMTPUTF8"),
+                                           step::send("250 ok\r\n"), step::expect("RCPT TO:<jos\xc3\xa9@example.com>"),
+                                           step::send("250 ok\r\n"), step::expect("DATA"), step::send("354 go\r\n"),
+                                           step::read_data(), step::send("250 queued\r\n")} +
                          quit_steps());
   SessionOptions options = options_for(offered);
   options.mail_from = "a@b";
@@ -707,9 +715,8 @@ TEST(SmtpSession, EightBitBodyIsDeclaredWhenSupported) {
   ScriptedServer server(std::vector<Step>{step::send(kBanner), step::expect("EHLO tester"),
                                           step::send("250-localhost\r\n250 8BITMIME\r\n"),
                                           step::expect("MAIL FROM:<a@b> BODY=8BITMIME"), step::send("250 ok\r\n"),
-                                          step::expect("RCPT TO:<c@d>"), step::send("250 ok\r\n"),
-                                          step::expect("DATA"), step::send("354 go\r\n"), step::read_data(),
-                                          step::send("250 queued\r\n")} +
+                                          step::expect("RCPT TO:<c@d>"), step::send("250 ok\r\n"), step::expect("DATA"),
+                                          step::send("354 go\r\n"), step::read_data(), step::send("250 queued\r\n")} +
                         quit_steps());
   SessionOptions options = options_for(server);
   options.mail_from = "a@b";

@@ -119,8 +119,8 @@ TEST_F(Secrets, FileReadableByOthersWarns) {
     ASSERT_TRUE(secret.has_value());
     EXPECT_EQ(secret->value, "s3cret");
     ASSERT_EQ(secret->warnings.size(), 1u);
-    EXPECT_EQ(secret->warnings[0], "warning: API password file '" + source.file +
-                                       "' is readable by other users (mode wider than 0600)");
+    EXPECT_EQ(secret->warnings[0],
+              "warning: API password file '" + source.file + "' is readable by other users (mode wider than 0600)");
     EXPECT_EQ(secret->warnings[0].find("s3cret"), std::string::npos) << "never the secret itself";
   }
   SecretSource private_file;

@@ -68,9 +68,19 @@ TEST(ParseNumber, Accepts) {
   struct {
     const char* text;
     double value;
-  } cases[] = {{"12", 12},     {"-3.5", -3.5}, {"+5", 5},         {"0", 0},           {"1e3", 1000},
-               {"1E-2", 0.01}, {"2.5e+2", 250}, {".5", 0.5},       {"5.", 5},          {"-0", 0},
-               {"007", 7},     {"1e308", 1e308}, {"9007199254740993", 9007199254740992.0}};
+  } cases[] = {{"12", 12},
+               {"-3.5", -3.5},
+               {"+5", 5},
+               {"0", 0},
+               {"1e3", 1000},
+               {"1E-2", 0.01},
+               {"2.5e+2", 250},
+               {".5", 0.5},
+               {"5.", 5},
+               {"-0", 0},
+               {"007", 7},
+               {"1e308", 1e308},
+               {"9007199254740993", 9007199254740992.0}};
   for (const auto& c : cases) {
     auto value = parse_number(c.text);
     ASSERT_TRUE(value.has_value()) << c.text;
@@ -80,12 +90,15 @@ TEST(ParseNumber, Accepts) {
 }
 
 TEST(ParseNumber, Rejects) {
-  for (const char* text : {"", " ", " 1", "1 ", "1,5", "0x10", "0X1p3", "inf", "-inf", "nan", "NaN", "Infinity", "1e",
-                           "e3", "-", "+", ".", "--1", "+-1", "1-1", "1e400", "-1e400", "1.2.3", "1_000", "12abc",
-                           "١٢", "\t1", "1\n"})
+  for (const char* text :
+       {"",  " ", " 1", "1 ",  "1,5", "0x10", "0X1p3", "inf",    "-inf",  "nan",   "NaN",   "Infinity", "1e",  "e3",
+        "-", "+", ".",  "--1", "+-1", "1-1",  "1e400", "-1e400", "1.2.3", "1_000", "12abc", "١٢",       "\t1", "1\n"})
     EXPECT_FALSE(parse_number(text).has_value()) << "'" << text << "'";
   EXPECT_FALSE(parse_number(std::string(65, '1')).has_value());
-  EXPECT_FALSE(parse_number(std::string_view("1\0" "2", 3)).has_value());
+  EXPECT_FALSE(parse_number(std::string_view("1\0"
+                                             "2",
+                                             3))
+                   .has_value());
 }
 
 TEST(ParseInteger, WithinBounds) {
@@ -106,8 +119,7 @@ TEST(ParseInteger, Rejects) {
   EXPECT_FALSE(parse_integer("9223372036854775808", LLONG_MIN, LLONG_MAX)) << "overflow";
   EXPECT_FALSE(parse_integer("-9223372036854775809", LLONG_MIN, LLONG_MAX));
   EXPECT_FALSE(parse_integer("123456789012345678901", LLONG_MIN, LLONG_MAX)) << "longer than 20 characters";
-  for (const char* text : {"", "1.0", "1e3", "0x10", "abc", "12abc", "1 ", " 1", "\t1", "\n1", "- 1", "--1", "+",
-                           "-"})
+  for (const char* text : {"", "1.0", "1e3", "0x10", "abc", "12abc", "1 ", " 1", "\t1", "\n1", "- 1", "--1", "+", "-"})
     EXPECT_FALSE(parse_integer(text, LLONG_MIN, LLONG_MAX).has_value()) << "'" << text << "'";
 }
 
@@ -151,7 +163,10 @@ TEST(Format, Printf) {
 // --- Status-line safety ----------------------------------------------------------------------------
 
 TEST(SanitizeLine, ControlsBecomeSpaces) {
-  EXPECT_EQ(sanitize_line("a\r\nb\tc\x01" "d\x7f" "e"), "a  b c d e");
+  EXPECT_EQ(sanitize_line("a\r\nb\tc\x01"
+                          "d\x7f"
+                          "e"),
+            "a  b c d e");
   EXPECT_EQ(sanitize_line(std::string_view("nul\0byte", 8)), "nul byte");
   EXPECT_EQ(sanitize_line("café ü"), "café ü") << "UTF-8 is kept";
   EXPECT_EQ(sanitize_line(""), "");

@@ -10,12 +10,12 @@
 #include <string_view>
 #include <vector>
 
+#include "check_mail/mailbox/mailbox.hpp"
 #include "check_mail/options/options.hpp"
 #include "check_mail/output/report.hpp"
 #include "check_mail/protocol/connection.hpp"
 #include "check_mail/protocol/security.hpp"
 #include "check_mail/sasl/sasl.hpp"
-#include "check_mail/mailbox/mailbox.hpp"
 #include "check_mail/smtp/smtp_session.hpp"
 #include "check_mail/tls/tls.hpp"
 

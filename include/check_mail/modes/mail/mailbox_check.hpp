@@ -6,10 +6,10 @@
 #include <string>
 #include <vector>
 
-#include "check_mail/options/options.hpp"
-#include "check_mail/modes/mode.hpp"
-#include "check_mail/output/counters.hpp"
 #include "check_mail/mailbox/mailbox.hpp"
+#include "check_mail/modes/mode.hpp"
+#include "check_mail/options/options.hpp"
+#include "check_mail/output/counters.hpp"
 
 namespace check_mail::modes::mailbox_check {
 

@@ -9,11 +9,11 @@
 #include <string>
 #include <vector>
 
-#include "check_mail/modes/mode.hpp"
 #include "check_mail/mailbox/mailbox.hpp"
-#include "check_mail/smtp/smtp_session.hpp"
+#include "check_mail/modes/mode.hpp"
 #include "check_mail/oauth/token_provider.hpp"
 #include "check_mail/sasl/sasl.hpp"
+#include "check_mail/smtp/smtp_session.hpp"
 
 namespace check_mail::modes::mail {
 

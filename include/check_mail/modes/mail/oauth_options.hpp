@@ -20,6 +20,6 @@ inline const std::string kOAuthSection = "OAuth 2.0 options (XOAUTH2, OAUTHBEARE
 // CHECK_MAIL_OAUTH_REFRESH_TOKEN) configure, or nullopt when none is. Throws CheckError for an
 // incomplete or contradictory set; warnings (a secret file readable by others) go to the report.
 [[nodiscard]] std::optional<oauth::TokenSourceSettings> read_oauth_source(const cli::Options& options,
-                                                                         output::Report& report);
+                                                                          output::Report& report);
 
 }  // namespace check_mail::modes::mail

@@ -6,14 +6,14 @@
 #include <string>
 #include <vector>
 
-#include "check_mail/options/options.hpp"
 #include "check_mail/net/deadline.hpp"
+#include "check_mail/options/options.hpp"
 
 namespace check_mail::modes {
 
 struct Retests {
-  int count = 0;                  // attempts after the first one, at most
-  double interval_seconds = 10;   // pause between attempts
+  int count = 0;                 // attempts after the first one, at most
+  double interval_seconds = 10;  // pause between attempts
 };
 
 [[nodiscard]] std::vector<cli::OptionSpec> retest_option_specs(const std::string& section);

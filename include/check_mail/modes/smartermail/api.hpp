@@ -7,10 +7,10 @@
 #include <string_view>
 #include <vector>
 
-#include "check_mail/options/options.hpp"
-#include "check_mail/modes/mode.hpp"
-#include "check_mail/output/regex.hpp"
 #include "check_mail/http/http.hpp"
+#include "check_mail/modes/mode.hpp"
+#include "check_mail/options/options.hpp"
+#include "check_mail/output/regex.hpp"
 
 namespace check_mail::modes::smartermail {
 
@@ -37,8 +37,8 @@ private:
 // A JSON value as a count or a day number: a number, or a string holding one (as the original
 // accepts). Returns nullopt for null; throws CheckError (unexpected reply) for anything else,
 // or a number outside [min, max] or not an integer.
-std::optional<double> json_integer(const nlohmann::json& value, const std::string& endpoint,
-                                   const std::string& what, double min, double max);
+std::optional<double> json_integer(const nlohmann::json& value, const std::string& endpoint, const std::string& what,
+                                   double min, double max);
 
 // A JSON value as a SmarterMail boolean, read as the original does: true, 1, or a string
 // matching /true|1/i. nullopt for null or missing.
@@ -54,8 +54,8 @@ nlohmann::json decode_data_reply(const transport::HttpResponse& response, const 
 // its counters()). filter/filter_text: the mode's --filter-* regex and its text (for the
 // "nothing matched" message); skipped instances are noted in report's debug lines. Throws
 // CheckError for a reply of the wrong shape or with nothing left to check.
-void map_spools(const nlohmann::json& reply, const std::optional<output::Regex>& filter,
-                const std::string& filter_text, output::CounterGroup& group, output::Report& report);
+void map_spools(const nlohmann::json& reply, const std::optional<output::Regex>& filter, const std::string& filter_text,
+                output::CounterGroup& group, output::Report& report);
 void map_services(const nlohmann::json& reply, const std::optional<output::Regex>& filter,
                   const std::string& filter_text, output::CounterGroup& group, output::Report& report);
 void map_licenses(const nlohmann::json& reply, output::CounterGroup& group);
