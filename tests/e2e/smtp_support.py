@@ -257,14 +257,14 @@ class MailStack:
 
 # ------------------------------------------------------------------ test PKI
 def make_certs(directory):
-    """tests/servers/certs/make_certs.sh into directory (ca, server, wronghost, expired, notyet,
-    selfsigned, soon, client)."""
+    """tests/servers/certs/make_certs.sh into directory (ca, server, proxy, wronghost, expired,
+    notyet, selfsigned, soon, client)."""
     require_executable(MAKE_CERTS, "tests/servers/certs/make_certs.sh")
     proc = subprocess.run([MAKE_CERTS, directory], capture_output=True, text=True, stdin=subprocess.DEVNULL,
                           env=dict(os.environ, MAKE_CERTS_QUIET="1"), timeout=120)
     if proc.returncode != 0:
         raise AssertionError(f"make_certs.sh failed:\n{proc.stderr}")
-    for name in ("ca", "server", "wronghost", "expired", "notyet", "selfsigned"):
+    for name in ("ca", "server", "proxy", "wronghost", "expired", "notyet", "selfsigned"):
         if not os.path.exists(os.path.join(directory, name + ".pem")):
             raise AssertionError(f"make_certs.sh did not make {name}.pem")
     return directory

@@ -27,6 +27,10 @@ against it, so the binary sees a real socket peer. Every accepted connection pla
     ("close",)                        orderly close (FIN)
     ("rst",)                          abortive close: SO_LINGER 0, so the peer gets a RST
     ("read_raw", n)                   read up to n raw bytes (e.g. the start of a ClientHello)
+    ("call", fn)                      fn(conn) plays a dialogue of its own on the connection (conn.sock,
+                                      plain or TLS; conn.read_line(), conn.send()); False ends the
+                                      script. For servers that need their TLS session, e.g. SCRAM
+                                      channel binding (scram_server.py)
 
 Everything the client sends is recorded in `received` (lines, without CRLF), so a test can
 assert what the client did or did not send. Errors inside the script (including a handshake
@@ -218,6 +222,8 @@ class FaultServer:
                 self.errors.append(f"client sent {len(conn.buf)} bytes before the handshake")
             conn.sock = self._context(step[1]).wrap_socket(conn.sock, server_side=True)
             conn.buf = b""
+        elif kind == "call":
+            return step[1](conn)
         elif kind == "read_raw":
             data = conn.sock.recv(step[1])
             if not data:

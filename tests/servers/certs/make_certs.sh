@@ -26,7 +26,7 @@ umask 022
 
 FILES="ca.pem ca.key server.pem server.key server-chain.pem client.pem client.key client-enc.key
        expired.pem expired.key notyet.pem notyet.key selfsigned.pem selfsigned.key
-       wronghost.pem wronghost.key soon.pem soon.key"
+       wronghost.pem wronghost.key soon.pem soon.key proxy.pem proxy.key"
 
 # Fast path: a full check (below) ran less than 12 hours ago and every file
 # is still there -> nothing can have gone stale (soon.pem keeps > 4 days).
@@ -174,6 +174,13 @@ need() { # need NAME -> true if NAME must be (re)generated (generic checks)
 if need server || ! signed_by_ca "$OUT/server.pem" || ! valid_for "$OUT/server.pem" $((30*86400)); then
     log "creating server.pem (localhost, 127.0.0.1)"
     sign server localhost server_localhost 825
+fi
+
+# proxy.pem: a TLS-terminating proxy's own certificate, for the same names as server.pem but
+# another key (tests/servers/tls_proxy.py; SASL -PLUS must notice it).
+if need proxy || ! signed_by_ca "$OUT/proxy.pem" || ! valid_for "$OUT/proxy.pem" $((30*86400)); then
+    log "creating proxy.pem (localhost, 127.0.0.1; a proxy's own)"
+    sign proxy localhost server_localhost 825
 fi
 
 if need client || ! signed_by_ca "$OUT/client.pem" || ! valid_for "$OUT/client.pem" $((30*86400)); then
