@@ -86,7 +86,13 @@ Mechanism authenticate(const Adapter& adapter, const std::vector<Mechanism>& can
                    std::string(mechanism_name(candidates[i + 1])));
       continue;
     }
-    adapter.refused(mechanism.name);
+    try {
+      adapter.refused(mechanism.name);
+    } catch (const TransportError& error) {
+      const std::string reason = steps->refusal_reason();
+      if (reason.empty()) throw;
+      throw TransportError(error.kind(), std::string(error.what()) + " (" + reason + ")");
+    }
     throw TransportError(ErrorKind::rejected, "AUTH " + std::string(mechanism.name) + " failed");
   }
   throw TransportError(ErrorKind::unsupported, "no SASL mechanism left to try");

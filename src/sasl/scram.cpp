@@ -65,6 +65,9 @@ std::string random_nonce() {
   return util::base64_encode(std::string_view(reinterpret_cast<const char*>(bytes), sizeof bytes));
 }
 
+// RFC 5802's server-error values are short tokens; a longer one is cut for the status line.
+constexpr std::size_t kMaxErrorShown = 80;
+
 [[noreturn]] void fail(std::string_view mechanism, const std::string& what) {
   throw TransportError(ErrorKind::protocol, std::string(mechanism) + ": " + what);
 }
@@ -105,6 +108,10 @@ public:
     fail(mechanism_, "unexpected further challenge from server");
   }
 
+  std::string refusal_reason() const override {
+    return error_.empty() ? std::string() : mechanism_ + " server error: " + error_;
+  }
+
   void succeeded() override {
     if (state_ != State::verified) {
       fail(mechanism_,
@@ -139,6 +146,7 @@ private:
     if (!final_message) fail(mechanism_, "malformed server-final-message");
     if (!final_message->error.empty()) {
       // The server's own verdict follows as its refusal; the empty response lets it say so.
+      error_ = final_message->error.substr(0, kMaxErrorShown);
       return {};
     }
     if (final_message->verifier.size() != server_signature_.size() ||
@@ -159,6 +167,7 @@ private:
   std::string gs2_header_;
   std::string client_first_bare_;
   std::string server_signature_;
+  std::string error_;  // the server-final "e=" value, as far as it is shown
   State state_ = State::sent_first;
 };
 

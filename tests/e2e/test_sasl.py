@@ -147,8 +147,14 @@ PROTOCOLS = (
     ("imap", "ssl", "SSL", "AUTHENTICATE", r"refused: NO \[AUTHENTICATIONFAILED\] Authentication failed\."),
     ("pop3", "ssl", "SSL", "AUTH", r"refused: -ERR \[AUTH\] Authentication failed\."),
 )
+MISMATCH = "channel-bindings-dont-match"
 # What a proxy that also hides -PLUS from the offer strips (SMTP AUTH, IMAP AUTH=, POP3 SASL).
 PLUS_OFFER = re.compile(rb" (?:AUTH=)?SCRAM-SHA-(?:1|256)-PLUS\b")
+
+
+def reason(mechanism, error):
+    """The server-final-message's e= value as check_mail adds it to the server's refusal."""
+    return rf"\({mechanism} server error: {error}\)"
 
 
 def challenge_of(mode, message):
@@ -231,7 +237,7 @@ class ChannelBindingProxyTests(PluginAssertions, unittest.TestCase):
                         proxy = self.proxy(server, security, version)
                         chatty = self.check(mode, security, proxy.port, mechanism.lower(), "CRITICAL",
                                             rf"\({label} {name}, {command} {mechanism} as {SCRAM_USER}\): "
-                                            rf"{command} {mechanism} {refusal}$")
+                                            rf"{command} {mechanism} {refusal} {reason(mechanism, MISMATCH)}$")
                         # The proof was right (the proxy relays faithfully): only the binding differs.
                         self.assertExchanges(server, mechanism, f"p={binding}", "channel-bindings-dont-match")
                         self.assertProxied(proxy, version)
@@ -263,7 +269,8 @@ class ChannelBindingProxyTests(PluginAssertions, unittest.TestCase):
                     proxy = self.proxy(server, security, version)
                     chatty = self.check(mode, security, proxy.port, "auto", "CRITICAL",
                                         rf"\({label} {name}, {command} SCRAM-SHA-256-PLUS as {SCRAM_USER}\): "
-                                        rf"{command} SCRAM-SHA-256-PLUS {refusal}$")
+                                        rf"{command} SCRAM-SHA-256-PLUS {refusal} "
+                                        rf"{reason('SCRAM-SHA-256-PLUS', MISMATCH)}$")
                     self.assertExchanges(server, "SCRAM-SHA-256-PLUS", f"p={binding}", "channel-bindings-dont-match")
                     self.assertNotIn(f"{command} SCRAM-SHA-256 <redacted>", chatty.stdout, chatty.describe())
 

@@ -55,6 +55,9 @@ public:
   // The server said the exchange succeeded. Throws TransportError when the mechanism has not
   // finished its own checks (a mechanism that authenticates the server must have done so).
   virtual void succeeded() = 0;
+  // What the exchange itself said about the refusal that ended it (SCRAM's server-final "e="
+  // value), added to the server's refusal in the status line; empty when it said nothing.
+  [[nodiscard]] virtual std::string refusal_reason() const { return {}; }
 };
 
 // What the client steps know about the exchange beyond the credentials.
