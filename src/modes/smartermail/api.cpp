@@ -148,7 +148,7 @@ struct Api::Impl {
   ModeRun& run;
   cli::Options resolved;  // the command line's options, with the password manager's values
   std::string hostname, proto, url_path, username, password;
-  std::optional<TokenCache> cache;
+  std::optional<util::TokenCache> cache;
   long port = 443;
   transport::HttpClient client{{}};
   std::string token;
@@ -187,9 +187,9 @@ struct Api::Impl {
     client = transport::HttpClient(http);
     if (run.debug) client.set_trace([this](const std::string& line) { run.report.add_long(line, true); });
 
-    cache.emplace(statefile_directory(o, run.report),
-                  hostname + '\n' + std::to_string(port) + '\n' + url_path + '\n' + username,
-                  o.get("statefile-suffix"));
+    cache = api_token_cache(statefile_directory(o, run.report),
+                            hostname + '\n' + std::to_string(port) + '\n' + url_path + '\n' + username,
+                            o.get("statefile-suffix"));
   }
 
   [[nodiscard]] std::string base_url() const {
@@ -215,14 +215,17 @@ struct Api::Impl {
     std::string note;
     auto cached = cache->load(static_cast<long long>(std::time(nullptr)), &note);
     // A missing, corrupt, foreign or expired cache is ignored and replaced after the next login.
-    if (!cached) run.report.add_long(util::sanitize_line(note, 400), true);
-    return cached;
+    if (!cached) {
+      run.report.add_long(util::sanitize_line(note, 400), true);
+      return std::nullopt;
+    }
+    return cached->access_token;
   }
 
   // A cache that cannot be written costs a login per run, not the check: the data call still
   // tells the state, and the reason is a line of long output.
   void store_token(long long expires_on) {
-    if (auto error = cache->store(token, expires_on)) run.report.add_long(util::sanitize_line(*error, 400));
+    if (auto error = cache->store({token, expires_on})) run.report.add_long(util::sanitize_line(*error, 400));
   }
 
   void forget_token() {

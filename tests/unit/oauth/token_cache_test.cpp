@@ -8,7 +8,10 @@
 #include <filesystem>
 #include <fstream>
 
+#include "check_mail/oauth/token_endpoint.hpp"
+
 using namespace check_mail::oauth;
+using check_mail::util::TokenCache;
 
 namespace {
 
@@ -28,19 +31,20 @@ private:
 }  // namespace
 
 TEST(TokenCache, ContentRoundTrip) {
-  const std::string content = token_cache_content({"eyJ.a.b", 2000});
-  auto back = token_from_cache_content(content, 1000);
+  const std::string content = check_mail::util::token_cache_content({"eyJ.a.b", 2000});
+  auto back = check_mail::util::token_from_cache_content(content, 1000, kMaxAccessTokenBytes);
   ASSERT_TRUE(back);
   EXPECT_EQ(back->access_token, "eyJ.a.b");
   EXPECT_EQ(back->expires_on, 2000);
-  EXPECT_FALSE(token_from_cache_content(content, 2000)) << "expired at expires_on";
+  EXPECT_FALSE(check_mail::util::token_from_cache_content(content, 2000, kMaxAccessTokenBytes))
+      << "expired at expires_on";
 }
 
 TEST(TokenCache, CorruptContentIsIgnored) {
   for (const char* content : {"", "{", "[]", R"({"access_token":"t"})", R"({"access_token":"t","expires_on":"9"})",
                               R"({"access_token":"a b","expires_on":9999})", R"({"access_token":"","expires_on":9999})",
                               R"({"access_token":1,"expires_on":9999})"}) {
-    EXPECT_FALSE(token_from_cache_content(content, 0)) << content;
+    EXPECT_FALSE(check_mail::util::token_from_cache_content(content, 0, kMaxAccessTokenBytes)) << content;
   }
 }
 
@@ -55,7 +59,7 @@ TEST(TokenCache, LifetimeMargin) {
 TEST(TokenCache, StoresPrivatelyAndLoads) {
   TempDir tmp;
   const std::string dir = tmp.path() + "/cache";
-  TokenCache cache(dir, "identity");
+  const TokenCache cache = access_token_cache(dir, "identity");
   ASSERT_FALSE(cache.store({"tok", 4'000'000'000LL}));
   struct stat st {};
   ASSERT_EQ(::stat(dir.c_str(), &st), 0);
@@ -66,7 +70,7 @@ TEST(TokenCache, StoresPrivatelyAndLoads) {
   auto loaded = cache.load(1000);
   ASSERT_TRUE(loaded);
   EXPECT_EQ(loaded->access_token, "tok");
-  EXPECT_FALSE(TokenCache(dir, "other identity").load(1000));
+  EXPECT_FALSE(access_token_cache(dir, "other identity").load(1000));
   cache.forget();
   EXPECT_FALSE(cache.load(1000));
 }
@@ -74,7 +78,7 @@ TEST(TokenCache, StoresPrivatelyAndLoads) {
 TEST(TokenCache, RefusesADirectoryOthersCanWrite) {
   TempDir tmp;
   ASSERT_EQ(::chmod(tmp.path().c_str(), 0777), 0);
-  TokenCache cache(tmp.path(), "identity");
+  const TokenCache cache = access_token_cache(tmp.path(), "identity");
   auto problem = cache.store({"tok", 4'000'000'000LL});
   ASSERT_TRUE(problem);
   EXPECT_NE(problem->find("writable by other users"), std::string::npos) << *problem;
@@ -90,9 +94,9 @@ TEST(TokenCache, RefusesASymlinkedDirectoryAndAFileOthersCanRead) {
   const std::string link = tmp.path() + "/link";
   ASSERT_EQ(::mkdir(real.c_str(), 0700), 0);
   ASSERT_EQ(::symlink(real.c_str(), link.c_str()), 0);
-  EXPECT_TRUE(TokenCache(link, "identity").store({"tok", 4'000'000'000LL}));
+  EXPECT_TRUE(access_token_cache(link, "identity").store({"tok", 4'000'000'000LL}));
 
-  TokenCache cache(real, "identity");
+  const TokenCache cache = access_token_cache(real, "identity");
   ASSERT_FALSE(cache.store({"tok", 4'000'000'000LL}));
   ASSERT_EQ(::chmod(cache.path().c_str(), 0644), 0);
   EXPECT_FALSE(cache.load(1000));

@@ -240,5 +240,16 @@ TEST_F(Files, PrivateDirectoryIsCreated0700AndChecked) {
   EXPECT_TRUE(make_private_directory("").has_value());
 }
 
+TEST_F(Files, PrivateDirectoryProblemCreatesNothing) {
+  EXPECT_TRUE(private_directory_problem(path("missing")).has_value());
+  EXPECT_FALSE(fs::exists(path("missing")));
+  ASSERT_EQ(make_private_directory(path("mine")), std::nullopt);
+  EXPECT_EQ(private_directory_problem(path("mine")), std::nullopt);
+  ::chmod(path("mine").c_str(), 0777);
+  auto problem = private_directory_problem(path("mine"));
+  ASSERT_TRUE(problem.has_value());
+  EXPECT_NE(problem->find("writable by other users"), std::string::npos) << *problem;
+}
+
 }  // namespace
 }  // namespace check_mail::util
