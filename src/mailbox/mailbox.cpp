@@ -115,7 +115,8 @@ sasl::Credentials sasl_credentials(const Options& options) {
   return credentials;
 }
 
-bool says_mechanism_unsupported(std::string_view text) {
+bool refusal_says_unsupported(bool answers_bare_command, std::string_view code, std::string_view text) {
+  if (answers_bare_command && code.empty()) return true;
   const std::string lower = util::to_lower(text);
   return lower.find("not supported") != std::string::npos || lower.find("unsupported") != std::string::npos;
 }
