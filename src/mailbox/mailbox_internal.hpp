@@ -26,9 +26,6 @@ void require_protected_channel(bool tls_active, const Options& options);
 // What a transport failure in a phase is prefixed with in the summary ("login: ...").
 [[nodiscard]] std::string_view phase_label(Phase phase);
 
-// The summary of a failure: self-describing errors as they are, others prefixed by the phase.
-[[nodiscard]] std::string failure_summary(Phase phase, const TransportError& error);
-
 // The failure a TransportError in `phase` makes (the refusal's response fields are the caller's).
 [[nodiscard]] Failure transport_failure(Phase phase, const TransportError& error);
 
