@@ -56,6 +56,18 @@ std::vector<cli::OptionSpec> api_options() {
   return specs;
 }
 
+cli::OptionSpec instance_filter_option(const std::string& noun) {
+  return {"filter-" + noun,
+          "REGEX",
+          "Only check the " + noun + "s whose name matches (Perl regular expression).",
+          "",
+          {},
+          "",
+          false,
+          false,
+          "Mode options"};
+}
+
 namespace {
 
 constexpr long long kDefaultTokenLifetime = 900;  // seconds, as the original
@@ -387,6 +399,25 @@ std::optional<long long> parse_iso8601(std::string_view text) {
   }
   if (pos != text.size()) return std::nullopt;
   return days_from_civil(year, month, day) * 86400 + hour * 3600LL + minute * 60LL + second - offset;
+}
+
+void map_instances(const json& reply, const InstanceReply& shape, const std::optional<output::Regex>& filter,
+                   const std::string& filter_text, output::CounterGroup& group, output::Report& report,
+                   const std::function<output::Values(const std::string& name, const json& value)>& values_of) {
+  if (!reply.contains(shape.member) || !reply[shape.member].is_object())
+    unexpected_reply(shape.endpoint, "no '" + shape.member + "' object");
+  for (const auto& [raw_name, value] : reply[shape.member].items()) {
+    std::string name = util::sanitize_line(raw_name);
+    if (filter && !filter->search(raw_name)) {
+      report.add_long("skipping  '" + name + "': no matching filter.", true);
+      continue;
+    }
+    group.instances[name] = values_of(name, value);
+  }
+  if (group.instances.empty())
+    throw CheckError(filter ? "No " + shape.noun + " found matching the filter --filter-" + shape.noun + "='" +
+                                  filter_text + "'"
+                            : "No " + shape.noun + " in the reply from " + shape.endpoint);
 }
 
 void unexpected_reply(const std::string& endpoint, const std::string& what) {
