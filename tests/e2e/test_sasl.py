@@ -11,7 +11,7 @@ plaintext passwords, from which it derives the SCRAM keys. Every case asserts th
 import base64
 import unittest
 
-from smtp_support import MailStack, PluginAssertions, _ports_free, require_check_mail, run
+from smtp_support import MailStack, PluginAssertions, require_check_mail, run
 
 STACK = None
 BIN = None
@@ -24,10 +24,7 @@ PREFERRED_PORT_BASE = 27000
 def setUpModule():
     global STACK, BIN
     BIN = require_check_mail()
-    stack = MailStack()
-    if _ports_free(PREFERRED_PORT_BASE):
-        stack.base = PREFERRED_PORT_BASE
-    STACK = stack.start()
+    STACK = MailStack(PREFERRED_PORT_BASE).start()
 
 
 def tearDownModule():
