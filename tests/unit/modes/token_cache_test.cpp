@@ -12,6 +12,7 @@
 #include <string>
 
 #include "check_mail/util/files.hpp"
+#include "support/temp_dir.hpp"
 
 namespace check_mail::modes::smartermail {
 namespace {
@@ -24,15 +25,6 @@ constexpr long long kNow = 1'700'000'000;
 
 class TokenCacheTest : public ::testing::Test {
 protected:
-  void SetUp() override {
-    std::string pattern = (fs::temp_directory_path() / "check_mail_token_XXXXXX").string();
-    ASSERT_NE(::mkdtemp(pattern.data()), nullptr);
-    dir_ = pattern;
-  }
-  void TearDown() override {
-    std::error_code ignored;
-    fs::remove_all(dir_, ignored);
-  }
   static mode_t mode_of(const std::string& path) {
     struct stat st {};
     EXPECT_EQ(::lstat(path.c_str(), &st), 0) << path;
@@ -42,7 +34,8 @@ protected:
     std::ifstream in(file, std::ios::binary);
     return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
   }
-  fs::path dir_;
+  test_support::TempDir temp_{"check_mail_token"};
+  const fs::path dir_ = temp_.path();
 };
 
 // Sets an environment variable for one test and restores it.

@@ -9,26 +9,11 @@
 #include <fstream>
 
 #include "check_mail/oauth/token_endpoint.hpp"
+#include "support/temp_dir.hpp"
 
 using namespace check_mail::oauth;
+using check_mail::test_support::TempDir;
 using check_mail::util::TokenCache;
-
-namespace {
-
-class TempDir {
-public:
-  TempDir() {
-    char pattern[] = "/tmp/cm-oauth-cache.XXXXXX";
-    path_ = ::mkdtemp(pattern);
-  }
-  ~TempDir() { std::filesystem::remove_all(path_); }
-  [[nodiscard]] const std::string& path() const { return path_; }
-
-private:
-  std::string path_;
-};
-
-}  // namespace
 
 TEST(TokenCache, ContentRoundTrip) {
   const std::string content = check_mail::util::token_cache_content({"eyJ.a.b", 2000});
@@ -57,8 +42,8 @@ TEST(TokenCache, LifetimeMargin) {
 }
 
 TEST(TokenCache, StoresPrivatelyAndLoads) {
-  TempDir tmp;
-  const std::string dir = tmp.path() + "/cache";
+  const TempDir tmp("cm-oauth-cache");
+  const std::string dir = (tmp.path() / "cache").string();
   const TokenCache cache = access_token_cache(dir, "identity");
   ASSERT_FALSE(cache.store({"tok", 4'000'000'000LL}));
   struct stat st {};
@@ -76,7 +61,7 @@ TEST(TokenCache, StoresPrivatelyAndLoads) {
 }
 
 TEST(TokenCache, RefusesADirectoryOthersCanWrite) {
-  TempDir tmp;
+  const TempDir tmp("cm-oauth-cache");
   ASSERT_EQ(::chmod(tmp.path().c_str(), 0777), 0);
   const TokenCache cache = access_token_cache(tmp.path(), "identity");
   auto problem = cache.store({"tok", 4'000'000'000LL});
@@ -89,9 +74,9 @@ TEST(TokenCache, RefusesADirectoryOthersCanWrite) {
 }
 
 TEST(TokenCache, RefusesASymlinkedDirectoryAndAFileOthersCanRead) {
-  TempDir tmp;
-  const std::string real = tmp.path() + "/real";
-  const std::string link = tmp.path() + "/link";
+  const TempDir tmp("cm-oauth-cache");
+  const std::string real = (tmp.path() / "real").string();
+  const std::string link = (tmp.path() / "link").string();
   ASSERT_EQ(::mkdir(real.c_str(), 0700), 0);
   ASSERT_EQ(::symlink(real.c_str(), link.c_str()), 0);
   EXPECT_TRUE(access_token_cache(link, "identity").store({"tok", 4'000'000'000LL}));

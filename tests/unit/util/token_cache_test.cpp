@@ -11,6 +11,8 @@
 #include <filesystem>
 #include <string>
 
+#include "support/temp_dir.hpp"
+
 namespace check_mail::util {
 namespace {
 
@@ -21,16 +23,8 @@ constexpr std::size_t kBound = 8192;
 
 class TokenCacheFile : public ::testing::Test {
 protected:
-  void SetUp() override {
-    std::string pattern = (fs::temp_directory_path() / "check_mail_token_cache_XXXXXX").string();
-    ASSERT_NE(::mkdtemp(pattern.data()), nullptr);
-    dir_ = pattern;
-  }
-  void TearDown() override {
-    std::error_code ignored;
-    fs::remove_all(dir_, ignored);
-  }
-  fs::path dir_;
+  test_support::TempDir temp_{"check_mail_token_cache"};
+  const fs::path dir_ = temp_.path();
 };
 
 TEST(TokenCacheFormat, ExpiryMayBeAnyNumber) {
