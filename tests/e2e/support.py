@@ -54,6 +54,19 @@ class SimulatorTestCase(unittest.TestCase):
         cls.sim.__exit__(None, None, None)
 
 
+def help_option_names(binary, mode):
+    """Every option name (--long and -s, aliases included) that --help --mode=MODE lists."""
+    result = run([binary, "--help", f"--mode={mode}"])
+    if not result.stdout:
+        raise AssertionError(f"--help --mode={mode} printed nothing{result.describe()}")
+    names = set()
+    for line in result.stdout.decode().splitlines():
+        if re.match(r"^  -", line):
+            for item in line.strip().split(", "):
+                names.add(item.split("=", 1)[0])
+    return names
+
+
 def add_case_tests(test_class, prefix, all_cases):
     """One test method per case check_mail runs, test_<prefix>__<case name>, that calls
     test_class.check_case(case) (methods, so that unittest lists and selects each case)."""

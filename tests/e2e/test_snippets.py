@@ -41,17 +41,6 @@ def secret_option_names(binary, mode):
     return set(re.findall(r"^  (?:-\w, )?(--[a-z0-9-]+)=(?:PASSWORD|SECRET)\b", result.stdout.decode(), re.M))
 
 
-def help_option_names(binary, mode):
-    """Every option name (--long and -s, aliases included) that --help --mode=MODE lists."""
-    result = support.run([binary, "--help", f"--mode={mode}"])
-    names = set()
-    for line in result.stdout.decode().splitlines():
-        if re.match(r"^  -", line):
-            for item in line.strip().split(", "):
-                names.add(item.split("=", 1)[0])
-    return names
-
-
 # ------------------------------------------------------------------ Centreon CLAPI
 
 def parse_clapi(path):
@@ -603,7 +592,7 @@ class IcingaTests(SnippetTest):
                 body = self.objects[f"check_mail_{mode}"]
                 self.assertIn("ipv4-or-ipv6", body["import"])
                 self.assertEqual(body["vars"].get("check_mail_hostname"), "$check_address$")
-                accepted = help_option_names(BINARY, mode)
+                accepted = support.help_option_names(BINARY, mode)
                 secrets = secret_option_names(BINARY, mode)
                 self.assertIn("--password" if mode not in ("spools", "services", "licenses", "multi") else "--api-password",
                               secrets)
