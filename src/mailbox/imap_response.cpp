@@ -22,16 +22,6 @@ bool is_atom_char(char c) {
          c != ']';
 }
 
-std::optional<std::uint64_t> parse_number(std::string_view text) {
-  if (text.empty() || text.size() > 19) return std::nullopt;
-  std::uint64_t value = 0;
-  for (const char c : text) {
-    if (c < '0' || c > '9') return std::nullopt;
-    value = value * 10 + static_cast<std::uint64_t>(c - '0');
-  }
-  return value;
-}
-
 // The size of a "{n}" or "{n+}" marker ending the line, if there is one.
 std::optional<std::uint64_t> trailing_literal(std::string_view line) {
   if (line.empty() || line.back() != '}') return std::nullopt;
@@ -39,7 +29,7 @@ std::optional<std::uint64_t> trailing_literal(std::string_view line) {
   if (open == std::string_view::npos) return std::nullopt;
   std::string_view digits = line.substr(open + 1, line.size() - open - 2);
   if (!digits.empty() && digits.back() == '+') digits.remove_suffix(1);
-  const auto size = parse_number(digits);
+  const auto size = util::parse_digits(digits);
   if (!size) return std::nullopt;
   if (*size > kMaxLiteral) malformed("literal of " + std::string(digits) + " bytes is too large");
   return size;
@@ -141,7 +131,7 @@ private:
 
 std::optional<std::uint64_t> number_value(const Value& value) {
   if (value.kind != Value::Kind::atom) return std::nullopt;
-  return parse_number(value.text);
+  return util::parse_digits(value.text);
 }
 
 }  // namespace
@@ -337,7 +327,7 @@ void apply_mailbox_data(const Response& response, MailboxData& data) {
   const std::size_t space = text.find(' ');
   const std::string_view first = text.substr(0, space);
   const std::string_view rest = space == std::string_view::npos ? std::string_view() : text.substr(space + 1);
-  if (const auto number = parse_number(first)) {
+  if (const auto number = util::parse_digits(first)) {
     const std::string keyword = util::to_upper(util::trim(rest));
     if (keyword == "EXISTS")
       data.exists = *number;
@@ -349,9 +339,9 @@ void apply_mailbox_data(const Response& response, MailboxData& data) {
     const auto status = parse_status(text);
     if (!status) return;
     if (status->code == "UIDVALIDITY")
-      data.uid_validity = parse_number(status->code_arguments);
+      data.uid_validity = util::parse_digits(status->code_arguments);
     else if (status->code == "UIDNEXT")
-      data.uid_next = parse_number(status->code_arguments);
+      data.uid_next = util::parse_digits(status->code_arguments);
     return;
   }
   if (util::iequals(first, "STATUS")) {
@@ -380,7 +370,7 @@ std::optional<std::vector<std::uint64_t>> parse_search(const Response& response)
   for (const std::string& word : util::split(text.substr(space + 1), ' ')) {
     if (word.empty()) continue;
     if (word.front() == '(') break;  // CONDSTORE "(MODSEQ 917162500)"
-    const auto number = parse_number(word);
+    const auto number = util::parse_digits(word);
     if (!number || *number == 0) malformed("malformed SEARCH response: " + util::sanitize_line(text, 80));
     numbers.push_back(*number);
   }

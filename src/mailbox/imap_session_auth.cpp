@@ -41,16 +41,14 @@ void Session::login() {
 
 sasl::Mechanism Session::authenticate(const std::vector<sasl::Mechanism>& candidates) {
   Reply last;
-  bool initial_sent = false;
-  bool first_answer = true;
+  mailbox::detail::SaslExchange exchange;
   // RFC 3501 6.2.2: BAD (the mechanism name is not understood) and NO [CANNOT] (RFC 5530) say
   // the mechanism cannot be used; so does a NO to the command itself when nothing was sent
   // yet and no response code tells otherwise, and a refusal that says "not supported".
   const auto answer = [&](Reply reply) {
     sasl::ServerAnswer answer;
     last = std::move(reply);
-    const bool answer_to_command = first_answer;
-    first_answer = false;
+    const bool answers_bare_command = exchange.reply_answers_bare_command();
     if (last.final.kind == Response::Kind::continuation) {
       answer.kind = sasl::ServerAnswer::Kind::challenge;
       answer.challenge = last.final.text;
@@ -61,9 +59,9 @@ sasl::Mechanism Session::authenticate(const std::vector<sasl::Mechanism>& candid
       if (status->condition == StatusResponse::Condition::ok) {
         answer.kind = sasl::ServerAnswer::Kind::success;
       } else {
-        answer.unsupported = status->condition == StatusResponse::Condition::bad || status->code == "CANNOT" ||
-                             (answer_to_command && !initial_sent && status->code.empty()) ||
-                             mailbox::detail::says_mechanism_unsupported(status->text);
+        answer.unsupported =
+            status->condition == StatusResponse::Condition::bad || status->code == "CANNOT" ||
+            mailbox::detail::refusal_says_unsupported(answers_bare_command, status->code, status->text);
       }
     }
     return answer;
@@ -71,8 +69,7 @@ sasl::Mechanism Session::authenticate(const std::vector<sasl::Mechanism>& candid
   sasl::Adapter adapter;
   adapter.initial_response_fits = [&](std::string_view, std::size_t) { return capabilities_.has("SASL-IR"); };
   adapter.start = [&](std::string_view mechanism, const std::optional<sasl::ClientMessage>& initial) {
-    first_answer = true;
-    initial_sent = initial.has_value();
+    exchange.started(initial.has_value());
     result_.auth_mechanism = sasl::parse_mechanism(mechanism);  // the one tried, for a refusal too
     std::vector<Argument> arguments{atom("AUTHENTICATE"), atom(std::string(mechanism))};
     if (initial) arguments.push_back(Argument{initial->wire, false, true});

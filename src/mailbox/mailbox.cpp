@@ -5,6 +5,7 @@
 
 #include "check_mail/mailbox/imap_session.hpp"
 #include "check_mail/mailbox/pop3_session.hpp"
+#include "check_mail/protocol/step_failure.hpp"
 #include "check_mail/util/strings.hpp"
 #include "mailbox_internal.hpp"
 
@@ -71,29 +72,16 @@ std::string_view phase_label(Phase phase) {
   return {};
 }
 
-std::string failure_summary(Phase phase, const TransportError& error) {
-  const std::string_view label = phase_label(phase);
-  // A refusal, a missing feature or a setting names its step itself.
-  if (leaves_dialogue_in_step(error.kind()) || label.empty()) return error.what();
-  return std::string(label) + ": " + error.what();
-}
-
 Failure transport_failure(Phase phase, const TransportError& error) {
   Failure failure;
   failure.phase = phase;
   failure.kind = error.kind();
-  failure.summary = failure_summary(phase, error);
+  failure.summary = step_failure_summary(phase_label(phase), error);
   return failure;
 }
 
 Failure internal_failure(Phase phase) noexcept {
-  try {
-    throw;
-  } catch (const std::exception& error) {
-    return Failure{phase, ErrorKind::io, std::string("internal error: ") + error.what(), {}, {}};
-  } catch (...) {
-    return Failure{phase, ErrorKind::io, "internal error", {}, {}};
-  }
+  return Failure{phase, ErrorKind::io, internal_error_summary(), {}, {}};
 }
 
 std::vector<sasl::Mechanism> sasl_candidates(const Options& options, bool tls,
@@ -115,7 +103,8 @@ sasl::Credentials sasl_credentials(const Options& options) {
   return credentials;
 }
 
-bool says_mechanism_unsupported(std::string_view text) {
+bool refusal_says_unsupported(bool answers_bare_command, std::string_view code, std::string_view text) {
+  if (answers_bare_command && code.empty()) return true;
   const std::string lower = util::to_lower(text);
   return lower.find("not supported") != std::string::npos || lower.find("unsupported") != std::string::npos;
 }

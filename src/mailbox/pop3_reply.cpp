@@ -10,16 +10,6 @@ namespace {
 
 [[noreturn]] void malformed(const std::string& what) { throw TransportError(ErrorKind::protocol, what); }
 
-std::optional<std::uint64_t> parse_number(std::string_view text) {
-  if (text.empty() || text.size() > 19) return std::nullopt;
-  std::uint64_t value = 0;
-  for (const char c : text) {
-    if (c < '0' || c > '9') return std::nullopt;
-    value = value * 10 + static_cast<std::uint64_t>(c - '0');
-  }
-  return value;
-}
-
 // Splits "[CODE] text" into code and text (RFC 2449 section 8).
 void split_code(std::string_view rest, StatusLine& status) {
   if (rest.starts_with("[")) {
@@ -130,8 +120,8 @@ Capabilities parse_capabilities(const std::vector<std::string>& lines) {
 
 MaildropSize parse_stat(std::string_view text) {
   const std::vector<std::string> words = util::split(util::trim(text), ' ');
-  const auto messages = words.size() >= 2 ? parse_number(words[0]) : std::nullopt;
-  const auto octets = words.size() >= 2 ? parse_number(words[1]) : std::nullopt;
+  const auto messages = words.size() >= 2 ? util::parse_digits(words[0]) : std::nullopt;
+  const auto octets = words.size() >= 2 ? util::parse_digits(words[1]) : std::nullopt;
   if (!messages || !octets) malformed("malformed STAT reply: '" + util::sanitize_line(text, 80) + "'");
   return MaildropSize{*messages, *octets};
 }
@@ -139,7 +129,7 @@ MaildropSize parse_stat(std::string_view text) {
 ListingEntry parse_listing_line(std::string_view line) {
   line = util::trim(line);
   const std::size_t space = line.find(' ');
-  const auto number = parse_number(line.substr(0, space));
+  const auto number = util::parse_digits(line.substr(0, space));
   std::string_view value = space == std::string_view::npos ? std::string_view() : util::trim(line.substr(space + 1));
   value = value.substr(0, value.find(' '));  // LIST may add more after the size
   if (!number || *number == 0 || value.empty()) {

@@ -129,8 +129,7 @@ void Session::login() {
 
 sasl::Mechanism Session::authenticate(const std::vector<sasl::Mechanism>& candidates) {
   Reply last;
-  bool initial_sent = false;
-  bool first_answer = true;
+  mailbox::detail::SaslExchange exchange;
   // RFC 5034 4: a server rejects a mechanism it does not support with -ERR to the AUTH command
   // itself. Without an initial response nothing was sent yet, so such a -ERR without a response
   // code (RFC 3206 AUTH, SYS/TEMP, IN-USE say otherwise) counts, and so does one that says "not
@@ -138,16 +137,15 @@ sasl::Mechanism Session::authenticate(const std::vector<sasl::Mechanism>& candid
   const auto answer = [&](Reply reply) {
     sasl::ServerAnswer answer;
     last = std::move(reply);
-    const bool answer_to_command = first_answer;
-    first_answer = false;
+    const bool answers_bare_command = exchange.reply_answers_bare_command();
     if (last.continuation()) {
       answer.kind = sasl::ServerAnswer::Kind::challenge;
       answer.challenge = last.status.text;
     } else if (last.ok()) {
       answer.kind = sasl::ServerAnswer::Kind::success;
     } else {
-      answer.unsupported = (answer_to_command && !initial_sent && last.status.code.empty()) ||
-                           mailbox::detail::says_mechanism_unsupported(last.status.text);
+      answer.unsupported =
+          mailbox::detail::refusal_says_unsupported(answers_bare_command, last.status.code, last.status.text);
     }
     return answer;
   };
@@ -157,8 +155,7 @@ sasl::Mechanism Session::authenticate(const std::vector<sasl::Mechanism>& candid
     return std::string_view("AUTH ").size() + mechanism.size() + 1 + size + 2 <= 255;
   };
   adapter.start = [&](std::string_view mechanism, const std::optional<sasl::ClientMessage>& initial) {
-    first_answer = true;
-    initial_sent = initial.has_value();
+    exchange.started(initial.has_value());
     result_.auth_mechanism = sasl::parse_mechanism(mechanism);  // the one tried, for a refusal too
     const std::string line = "AUTH " + std::string(mechanism);
     if (!initial) return answer(command(line, false, {}, true));

@@ -5,9 +5,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include <algorithm>
-
 #include "check_mail/util/strings.hpp"
+#include "check_mail/util/token_cache.hpp"
 
 namespace check_mail::oauth {
 namespace {
@@ -35,11 +34,6 @@ std::string percent_encode(std::string_view text) {
 std::string string_member(const nlohmann::json& object, const char* name) {
   const auto it = object.find(name);
   return it != object.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
-
-bool usable_token(std::string_view token) {
-  return !token.empty() && token.size() <= 16384 &&
-         std::all_of(token.begin(), token.end(), [](char c) { return c > 0x20 && c < 0x7f; });
 }
 
 struct UrlParts {
@@ -109,7 +103,7 @@ std::optional<TokenReply> parse_token_reply(long status, std::string_view body) 
   if (!reply.error.empty()) return reply;
   if (status < 200 || status >= 300) return std::nullopt;
   reply.access_token = string_member(value, "access_token");
-  if (!usable_token(reply.access_token)) return std::nullopt;
+  if (!util::usable_bearer_token(reply.access_token, kMaxAccessTokenBytes)) return std::nullopt;
   const std::string type = string_member(value, "token_type");
   if (!type.empty() && !util::iequals(type, "bearer")) return std::nullopt;
   if (const auto it = value.find("expires_in"); it != value.end()) {

@@ -59,8 +59,7 @@ ObtainedToken TokenProvider::obtain(const transport::Deadline& deadline) {
     return {settings_.given_token, 0, false, settings_.given_from};
   }
   if (!settings_.cache_directory.empty()) {
-    const TokenCache cache(settings_.cache_directory, cache_identity());
-    if (auto cached = cache.load(now_epoch())) {
+    if (auto cached = access_token_cache(settings_.cache_directory, cache_identity()).load(now_epoch())) {
       last_token_ = cached->access_token;
       return {cached->access_token, 0, true,
               "cached token from the " + grant_name(settings_.grant.type) + " at " + endpoint_};
@@ -71,7 +70,7 @@ ObtainedToken TokenProvider::obtain(const transport::Deadline& deadline) {
 
 std::optional<ObtainedToken> TokenProvider::renew(const transport::Deadline& deadline) {
   if (!renewable()) return std::nullopt;
-  if (!settings_.cache_directory.empty()) TokenCache(settings_.cache_directory, cache_identity()).forget();
+  if (!settings_.cache_directory.empty()) access_token_cache(settings_.cache_directory, cache_identity()).forget();
   return request(deadline);
 }
 
@@ -125,8 +124,8 @@ ObtainedToken TokenProvider::request(const transport::Deadline& deadline) {
   ObtainedToken token{reply->access_token, seconds_since(start), false, grant_name(grant.type) + " at " + endpoint_};
   if (!settings_.cache_directory.empty()) {
     if (auto until = cache_until(now_epoch(), reply->expires_in)) {
-      const TokenCache cache(settings_.cache_directory, cache_identity());
-      if (auto problem = cache.store({reply->access_token, *until})) note_("OAuth token not cached: " + *problem);
+      const util::TokenCache cache = access_token_cache(settings_.cache_directory, cache_identity());
+      if (auto problem = cache.store({reply->access_token, *until})) note_("OAuth access token: " + *problem);
     }
   }
   return token;

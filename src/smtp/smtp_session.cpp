@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <climits>
 
+#include "check_mail/protocol/step_failure.hpp"
 #include "check_mail/util/strings.hpp"
 
 namespace check_mail::transport::smtp {
@@ -131,12 +132,7 @@ Result Session::run() noexcept {
       Failure failure;
       failure.phase = phase_;
       failure.kind = error.kind();
-      const std::string_view label = phase_label(phase_);
-      // A refusal, a missing feature or a setting names its step itself (the same kinds that
-      // leave the dialogue in step).
-      failure.summary = leaves_dialogue_in_step(error.kind()) || label.empty()
-                            ? error.what()
-                            : std::string(label) + ": " + error.what();
+      failure.summary = step_failure_summary(phase_label(phase_), error);
       if (error.kind() == ErrorKind::rejected) failure.reply = result_.last_reply;
       const bool closing = failure.reply && failure.reply->code == 421;
       result_.failure = std::move(failure);
@@ -144,10 +140,8 @@ Result Session::run() noexcept {
       // and one that keeps the socket open would only make the check wait.
       if (leaves_dialogue_in_step(error.kind()) && protocol_ && !closing) quit();
     }
-  } catch (const std::exception& error) {
-    result_.failure = Failure{phase_, ErrorKind::io, std::string("internal error: ") + error.what(), std::nullopt};
   } catch (...) {
-    result_.failure = Failure{phase_, ErrorKind::io, "internal error", std::nullopt};
+    result_.failure = Failure{phase_, ErrorKind::io, internal_error_summary(), std::nullopt};
   }
   SecureConnectionSetup(connection_, protocol_, result_, phase_).close(start, goodbye_at_);
   return std::move(result_);

@@ -132,7 +132,7 @@ std::string user_cache_directory() {
 }
 
 std::optional<std::string> make_private_directory(const std::string& directory) {
-  if (directory.empty()) return std::string("no directory (no home directory to put it in)");
+  if (directory.empty()) return private_directory_problem(directory);
   // Parents first (~/.cache may not exist yet): missing ones are created 0700, as the XDG
   // specification asks of the cache base directory.
   for (std::size_t slash = directory.find('/', 1); slash != std::string::npos; slash = directory.find('/', slash + 1))
@@ -140,6 +140,11 @@ std::optional<std::string> make_private_directory(const std::string& directory) 
       return "cannot create " + directory.substr(0, slash) + ": " + std::strerror(errno);
   if (::mkdir(directory.c_str(), 0700) != 0 && errno != EEXIST)
     return "cannot create " + directory + ": " + std::strerror(errno);
+  return private_directory_problem(directory);
+}
+
+std::optional<std::string> private_directory_problem(const std::string& directory) {
+  if (directory.empty()) return std::string("no directory (no home directory to put it in)");
   struct stat st {};
   if (::lstat(directory.c_str(), &st) != 0) return directory + ": " + std::strerror(errno);
   if (!S_ISDIR(st.st_mode)) return directory + " is not a directory";

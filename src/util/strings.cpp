@@ -114,6 +114,16 @@ std::optional<long long> parse_integer(std::string_view text, long long min, lon
   return value;
 }
 
+std::optional<std::uint64_t> parse_digits(std::string_view text) {
+  if (text.empty() || text.size() > 19) return std::nullopt;
+  std::uint64_t value = 0;
+  for (const char c : text) {
+    if (c < '0' || c > '9') return std::nullopt;
+    value = value * 10 + static_cast<std::uint64_t>(c - '0');
+  }
+  return value;
+}
+
 std::string format_number(double value) {
   if (value == 0) return "0";  // Perl prints -0.0 as 0
   if (std::isnan(value)) return "NaN";

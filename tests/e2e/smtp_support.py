@@ -36,6 +36,8 @@ TIMEOUT_SLACK = 1.5 if os.environ.get("CHECK_MAIL_SANITIZED") else 0.5
 
 sys.path.insert(0, SERVERS)
 
+from simctl import Simulator  # noqa: E402  (tests/servers, on the path above)
+
 
 def check_mail_bin():
     path = os.environ.get("CHECK_MAIL_BIN", os.path.join("build", "src", "check_mail"))
@@ -178,16 +180,22 @@ def free_port_base():
 
 
 class MailStack:
-    """tests/servers/mailstack/mailstack.sh in a fresh world-searchable temporary directory."""
+    """tests/servers/mailstack/mailstack.sh in a fresh world-searchable temporary directory.
 
-    def __init__(self):
+    preferred_base: the port base to use when all its ports are free (a suite's own, so that
+    suites running at once do not collide), else any free one."""
+
+    def __init__(self, preferred_base=None):
         require_executable(MAILSTACK, "tests/servers/mailstack/mailstack.sh")
         if os.geteuid() != 0:
             raise AssertionError("the mail stack needs root (Postfix and Dovecot masters)")
         self.tmp = tempfile.mkdtemp(prefix="cm-smtp-", dir="/tmp")
         os.chmod(self.tmp, 0o755)  # Postfix, Dovecot and the mailbox user must traverse it
         self.dir = os.path.join(self.tmp, "stack")
-        self.base = free_port_base()
+        if preferred_base is not None and _ports_free(preferred_base):
+            self.base = preferred_base
+        else:
+            self.base = free_port_base()
         self.env = {}
         self.started = False
 
@@ -224,7 +232,10 @@ class MailStack:
         self._script("flush")
 
     def __getitem__(self, name):
-        return self.env["MAILSTACK_" + name]
+        key = "MAILSTACK_" + name
+        if key not in self.env:
+            raise AssertionError(f"mailstack.sh env lacks {key}")
+        return self.env[key]
 
     def port(self, name):
         return int(self[name + "_PORT"])
@@ -255,6 +266,34 @@ class MailStack:
                 raise AssertionError(f"no message containing {needle!r} in {self[maildir_key]} after "
                                      f"{timeout}s\n{self.logs()[-3000:]}")
             time.sleep(0.05)
+
+
+class DefinitionServers:
+    """What the shipped definitions run against (test_snippets.py, test_engines.py): a plugin
+    directory in work whose check_mail is the built binary (the definitions call <plugin
+    dir>/check_mail), the SmarterMail simulator and the mail stack. stop() ends both servers
+    and removes work."""
+
+    def __init__(self, binary, work):
+        self.work = work
+        self.plugin_dir = os.path.join(work, "plugins")
+        os.mkdir(self.plugin_dir)
+        os.symlink(os.path.abspath(binary), os.path.join(self.plugin_dir, "check_mail"))
+        self.sim = Simulator()
+        self.sim.__enter__()
+        try:
+            self.stack = MailStack().start()
+        except BaseException:
+            self.sim.__exit__(None, None, None)
+            shutil.rmtree(work, ignore_errors=True)
+            raise
+
+    def stop(self):
+        try:
+            self.stack.stop()
+        finally:
+            self.sim.__exit__(None, None, None)
+            shutil.rmtree(self.work, ignore_errors=True)
 
 
 # ------------------------------------------------------------------ test PKI

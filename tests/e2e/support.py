@@ -8,7 +8,6 @@ import json
 import os
 import re
 import shlex
-import socket
 import subprocess
 import sys
 import tempfile
@@ -21,6 +20,7 @@ REPO = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, os.path.join(REPO, "tests", "servers"))
 
 from simctl import PASSWORD, USERNAME, Simulator  # noqa: E402  (re-exported)
+from smtp_support import NO_SUCH_HOST, closed_port, require_check_mail  # noqa: E402  (re-exported)
 
 GOLDEN_DIR = os.path.join(HERE, "golden", "centreon")
 # Upstream's current centreon_plugins.pl (github.com/centreon/centreon-plugins), captured with
@@ -28,21 +28,7 @@ GOLDEN_DIR = os.path.join(HERE, "golden", "centreon")
 UPSTREAM_GOLDEN_DIR = os.path.join(HERE, "golden", "centreon-upstream")
 CENTREON = "/usr/lib/nagios/plugins/centreon_plugins.pl"
 PLUGIN = "apps::smartermail::restapi::plugin"
-NO_SUCH_HOST = "nonexistent.invalid"
 STATUS_RE = re.compile(rb"^(OK|WARNING|CRITICAL|UNKNOWN):( |$)")
-
-
-def check_mail_bin():
-    path = os.environ.get("CHECK_MAIL_BIN", os.path.join("build", "src", "check_mail"))
-    return path if os.path.isabs(path) else os.path.join(REPO, path)
-
-
-def require_check_mail():
-    path = check_mail_bin()
-    if not os.access(path, os.X_OK):
-        raise AssertionError(f"check_mail binary not found or not executable: {path} "
-                             "(build it, or set CHECK_MAIL_BIN)")
-    return path
 
 
 def require_centreon():
@@ -55,10 +41,12 @@ def require_centreon():
 class SimulatorTestCase(unittest.TestCase):
     """A test class with the built binary and one SmarterMail simulator for all its tests."""
 
+    https = True  # the simulator serves HTTPS as well as HTTP
+
     @classmethod
     def setUpClass(cls):
         cls.binary = require_check_mail()
-        cls.sim = Simulator()
+        cls.sim = Simulator(https=cls.https)
         cls.sim.__enter__()
 
     @classmethod
@@ -66,11 +54,32 @@ class SimulatorTestCase(unittest.TestCase):
         cls.sim.__exit__(None, None, None)
 
 
-def closed_port():
-    """A loopback port nobody listens on (bound, then released)."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+def help_option_names(binary, mode):
+    """Every option name (--long and -s, aliases included) that --help --mode=MODE lists."""
+    result = run([binary, "--help", f"--mode={mode}"])
+    if not result.stdout:
+        raise AssertionError(f"--help --mode={mode} printed nothing{result.describe()}")
+    names = set()
+    for line in result.stdout.decode().splitlines():
+        if re.match(r"^  -", line):
+            for item in line.strip().split(", "):
+                names.add(item.split("=", 1)[0])
+    return names
+
+
+def add_case_tests(test_class, prefix, all_cases):
+    """One test method per case check_mail runs, test_<prefix>__<case name>, that calls
+    test_class.check_case(case) (methods, so that unittest lists and selects each case)."""
+
+    def case_test(case):
+        def test(self):
+            self.check_case(case)
+        test.__doc__ = case.name + (f" (deliberate difference: {case.deliberate})" if case.deliberate else "")
+        return test
+
+    for case in all_cases:
+        if case.check_mail:
+            setattr(test_class, f"test_{prefix}__" + case.name.replace("-", "_"), case_test(case))
 
 
 def url_path(scenario):

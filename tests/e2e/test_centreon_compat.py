@@ -57,16 +57,7 @@ class CentreonCompatTest(support.SimulatorTestCase):
                                   f"{case.name}: Centreon no longer meets the shared expectation" + where)
 
 
-def _compat_test(case):
-    def test(self):
-        self.check_case(case)
-    test.__doc__ = case.name + (f" (deliberate difference: {case.deliberate})" if case.deliberate else "")
-    return test
-
-
-for _case in cases.CASES:
-    if _case.check_mail:
-        setattr(CentreonCompatTest, "test_compat__" + _case.name.replace("-", "_"), _compat_test(_case))
+support.add_case_tests(CentreonCompatTest, "compat", cases.CASES)
 
 
 if __name__ == "__main__":

@@ -35,16 +35,7 @@ class CentreonUpstreamTest(support.SimulatorTestCase):
                                  "but upstream now behaves the same" + where)
 
 
-def _test(case):
-    def test(self):
-        self.check_case(case)
-    test.__doc__ = case.name + (f" (deliberate difference: {case.deliberate})" if case.deliberate else "")
-    return test
-
-
-for _case in cases.CASES:
-    if _case.check_mail:
-        setattr(CentreonUpstreamTest, "test_upstream__" + _case.name.replace("-", "_"), _test(_case))
+support.add_case_tests(CentreonUpstreamTest, "upstream", cases.CASES)
 
 
 if __name__ == "__main__":

@@ -18,7 +18,6 @@ import json
 import os
 import pwd
 import re
-import shutil
 import signal
 import subprocess
 import tempfile
@@ -26,7 +25,8 @@ import time
 import unittest
 
 import support
-from test_snippets import ICINGA, NAGIOS, MailStack
+from smtp_support import DefinitionServers
+from test_snippets import ICINGA, NAGIOS
 
 NAGIOS4 = "/usr/sbin/nagios4"
 ICINGA2 = "/usr/sbin/icinga2"
@@ -39,32 +39,19 @@ CHECKED_WITHIN = 120  # seconds for every service of a run to have been checked 
 
 
 def setUpModule():
-    global BINARY, WORK, PLUGIN_DIR, SIM, STACK
+    global BINARY, WORK, PLUGIN_DIR, SERVERS, SIM, STACK
     BINARY = support.require_check_mail()
     for path in [NAGIOS4, ICINGA2] + NAGIOS_STOCK:
         if not os.path.exists(path):
             raise AssertionError(f"missing {path}: run scripts/install-deps.sh")
     WORK = tempfile.mkdtemp(prefix="cm-engines-", dir="/tmp")
     os.chmod(WORK, 0o755)
-    PLUGIN_DIR = os.path.join(WORK, "plugins")
-    os.mkdir(PLUGIN_DIR)
-    os.symlink(os.path.abspath(BINARY), os.path.join(PLUGIN_DIR, "check_mail"))
-    SIM = support.Simulator()
-    SIM.__enter__()
-    try:
-        STACK = MailStack().start()
-    except BaseException:
-        SIM.__exit__(None, None, None)
-        shutil.rmtree(WORK, ignore_errors=True)
-        raise
+    SERVERS = DefinitionServers(BINARY, WORK)
+    PLUGIN_DIR, SIM, STACK = SERVERS.plugin_dir, SERVERS.sim, SERVERS.stack
 
 
 def tearDownModule():
-    try:
-        STACK.stop()
-    finally:
-        SIM.__exit__(None, None, None)
-        shutil.rmtree(WORK, ignore_errors=True)
+    SERVERS.stop()
 
 
 def private_dir(name):

@@ -26,7 +26,7 @@ import tempfile
 import time
 import unittest
 
-from smtp_support import MailStack, PluginAssertions, _ports_free, closed_port, require_check_mail, run
+from smtp_support import MailStack, PluginAssertions, closed_port, require_check_mail, run
 
 STACK = None
 BIN = None
@@ -40,10 +40,7 @@ TOKEN_RE = re.compile(r"X-Check-Mail-Token: ([0-9a-f]+); sent=")
 def setUpModule():
     global STACK, BIN
     BIN = require_check_mail()
-    stack = MailStack()
-    if _ports_free(PREFERRED_PORT_BASE):
-        stack.base = PREFERRED_PORT_BASE
-    STACK = stack.start()
+    STACK = MailStack(PREFERRED_PORT_BASE).start()
 
 
 def tearDownModule():

@@ -37,17 +37,11 @@ NORMAL_SPOOLS = cases.BY_NAME["spools--normal"]
 REDIRECT = cases.BY_NAME["spools--redirect-once"]
 
 
-class HttpIssue14Tests(unittest.TestCase):
+class HttpIssue14Tests(support.SimulatorTestCase):
     @classmethod
     def setUpClass(cls):
-        cls.binary = support.require_check_mail()
-        cls.sim = support.Simulator()
-        cls.sim.__enter__()
+        super().setUpClass()
         cls.golden = support.read_golden("spools--normal")
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.sim.__exit__(None, None, None)
 
     def setUp(self):
         self.sim.reset()

@@ -37,16 +37,8 @@ def status_lines(stdout):
     return [line for line in stdout.split(b"\n") if support.STATUS_RE.match(line)]
 
 
-class SimulatorCase(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.binary = support.require_check_mail()
-        cls.sim = support.Simulator(https=False)
-        cls.sim.__enter__()
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.sim.__exit__(None, None, None)
+class SimulatorCase(support.SimulatorTestCase):
+    https = False
 
     def setUp(self):
         self.dir = tempfile.mkdtemp(prefix="cm-limits-")

@@ -53,18 +53,6 @@ def man_options(lines):
     return names
 
 
-def help_options(binary, mode):
-    result = support.run([binary, "--help", f"--mode={mode}"])
-    if not result.stdout:
-        raise AssertionError(f"--help --mode={mode} printed nothing{result.describe()}")
-    names = set()
-    for line in result.stdout.decode().splitlines():
-        if re.match(r"^  -", line):
-            for item in line.strip().split(", "):
-                names.add(item.split("=", 1)[0])
-    return names
-
-
 class ManPageTests(unittest.TestCase):
     maxDiff = None
 
@@ -90,7 +78,7 @@ class ManPageTests(unittest.TestCase):
         for mode in self.modes:
             with self.subTest(mode=mode):
                 in_man = common | man_options(self.sections.get(f"{mode.upper()} MODE", []))
-                in_help = help_options(self.binary, mode)
+                in_help = support.help_option_names(self.binary, mode)
                 self.assertGreater(len(in_help), 10)
                 self.assertEqual(sorted(in_man - in_help), [], f"in the man page, not in --help --mode={mode}")
                 self.assertEqual(sorted(in_help - in_man), [], f"in --help --mode={mode}, not in the man page")

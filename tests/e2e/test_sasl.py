@@ -21,7 +21,7 @@ import ssl
 import tempfile
 import unittest
 
-from smtp_support import MailStack, PluginAssertions, _ports_free, make_certs, require_check_mail, run
+from smtp_support import MailStack, PluginAssertions, make_certs, require_check_mail, run
 # After smtp_support, which puts tests/servers on the path.
 from scram_server import ScramServer
 from tls_proxy import TlsProxy
@@ -37,10 +37,7 @@ PREFERRED_PORT_BASE = 27000
 def setUpModule():
     global STACK, BIN
     BIN = require_check_mail()
-    stack = MailStack()
-    if _ports_free(PREFERRED_PORT_BASE):
-        stack.base = PREFERRED_PORT_BASE
-    STACK = stack.start()
+    STACK = MailStack(PREFERRED_PORT_BASE).start()
 
 
 def tearDownModule():

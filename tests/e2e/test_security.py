@@ -50,16 +50,7 @@ def files_under(directory):
             yield os.path.join(root, name)
 
 
-class SmarterMailSecretTests(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.binary = support.require_check_mail()
-        cls.sim = support.Simulator()
-        cls.sim.__enter__()
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.sim.__exit__(None, None, None)
+class SmarterMailSecretTests(support.SimulatorTestCase):
 
     def setUp(self):
         self.tmp = tempfile.mkdtemp(prefix="cm-secrets-")
@@ -242,18 +233,10 @@ class SmtpAuthSecretTests(unittest.TestCase):
         self.exchange("login", b"235 2.7.0 ok\r\n", env=env)
 
 
-class PasswordFileModeTests(unittest.TestCase):
+class PasswordFileModeTests(support.SimulatorTestCase):
     """A password file readable by others is used, with a warning line in the long output."""
 
-    @classmethod
-    def setUpClass(cls):
-        cls.binary = support.require_check_mail()
-        cls.sim = support.Simulator(https=False)
-        cls.sim.__enter__()
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.sim.__exit__(None, None, None)
+    https = False
 
     def password_file(self, content, mode):
         fd, path = tempfile.mkstemp(prefix="password-")

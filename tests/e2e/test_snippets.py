@@ -15,9 +15,6 @@ Nothing is skipped: a missing binary, snippet, mode, server or permission is a f
 
 import os
 import re
-import shlex
-import shutil
-import subprocess
 import tempfile
 import unittest
 
@@ -28,7 +25,6 @@ CONFIG = os.path.join(support.REPO, "packaging", "config")
 CLAPI = os.path.join(CONFIG, "centreon", "check_mail.clapi")
 NAGIOS = os.path.join(CONFIG, "nagios", "check_mail.cfg")
 ICINGA = os.path.join(CONFIG, "icinga2", "check_mail.conf")
-MAILSTACK = os.path.join(support.REPO, "tests", "servers", "mailstack", "mailstack.sh")
 RUN_TIMEOUT = 40
 
 
@@ -43,17 +39,6 @@ def secret_option_names(binary, mode):
     """Options of --help --mode=MODE that take a secret on the command line (--x=PASSWORD, =SECRET)."""
     result = support.run([binary, "--help", f"--mode={mode}"])
     return set(re.findall(r"^  (?:-\w, )?(--[a-z0-9-]+)=(?:PASSWORD|SECRET)\b", result.stdout.decode(), re.M))
-
-
-def help_option_names(binary, mode):
-    """Every option name (--long and -s, aliases included) that --help --mode=MODE lists."""
-    result = support.run([binary, "--help", f"--mode={mode}"])
-    names = set()
-    for line in result.stdout.decode().splitlines():
-        if re.match(r"^  -", line):
-            for item in line.strip().split(", "):
-                names.add(item.split("=", 1)[0])
-    return names
 
 
 # ------------------------------------------------------------------ Centreon CLAPI
@@ -356,77 +341,19 @@ class IcingaCommand:
         return argv, env
 
 
-# ------------------------------------------------------------------ the mail stack
-
-class MailStack:
-    """tests/servers/mailstack/mailstack.sh on a free port base in a fresh temporary directory."""
-
-    def __init__(self):
-        if not os.access(MAILSTACK, os.X_OK):
-            raise AssertionError(f"missing {MAILSTACK}")
-        if os.geteuid() != 0:
-            raise AssertionError("the mail stack (Postfix and Dovecot) needs root: run the tests as root")
-        self.tmp = tempfile.mkdtemp(prefix="cm-snip-", dir="/tmp")
-        os.chmod(self.tmp, 0o755)
-        self.dir = os.path.join(self.tmp, "stack")
-        self.base = smtp_support.free_port_base()
-        self.env = {}
-
-    def script(self, command):
-        return subprocess.run([MAILSTACK, command, self.dir], capture_output=True, text=True, timeout=120,
-                              stdin=subprocess.DEVNULL, env=dict(os.environ, MAILSTACK_PORT_BASE=str(self.base)))
-
-    def start(self):
-        started = self.script("start")
-        if started.returncode != 0:
-            self.stop()
-            raise AssertionError(f"mail stack did not start (exit {started.returncode}):\n{started.stderr[-3000:]}")
-        for line in self.script("env").stdout.splitlines():
-            name, _, value = line.partition("=")
-            if name:
-                self.env[name] = shlex.split(value)[0] if value else ""
-        return self
-
-    def stop(self):
-        try:
-            self.script("stop")
-        finally:
-            shutil.rmtree(self.tmp, ignore_errors=True)
-
-    def __getitem__(self, name):
-        key = "MAILSTACK_" + name
-        if key not in self.env:
-            raise AssertionError(f"mailstack.sh env lacks {key}")
-        return self.env[key]
-
-
 # ------------------------------------------------------------------ the tests
 
 def setUpModule():
-    global BINARY, PLUGIN_DIR, SIM, STACK, WORK
+    global BINARY, PLUGIN_DIR, SERVERS, SIM, STACK, WORK
     BINARY = support.require_check_mail()
     WORK = tempfile.mkdtemp(prefix="cm-snippets-")
-    # The snippets call <plugin dir>/check_mail: a directory where that name is the built binary.
-    PLUGIN_DIR = os.path.join(WORK, "plugins")
-    os.mkdir(PLUGIN_DIR)
-    os.symlink(os.path.abspath(BINARY), os.path.join(PLUGIN_DIR, "check_mail"))
     os.mkdir(os.path.join(WORK, "statefiles"))
-    SIM = support.Simulator()
-    SIM.__enter__()
-    try:
-        STACK = MailStack().start()
-    except BaseException:
-        SIM.__exit__(None, None, None)
-        shutil.rmtree(WORK, ignore_errors=True)
-        raise
+    SERVERS = smtp_support.DefinitionServers(BINARY, WORK)
+    PLUGIN_DIR, SIM, STACK = SERVERS.plugin_dir, SERVERS.sim, SERVERS.stack
 
 
 def tearDownModule():
-    try:
-        STACK.stop()
-    finally:
-        SIM.__exit__(None, None, None)
-        shutil.rmtree(WORK, ignore_errors=True)
+    SERVERS.stop()
 
 
 def statefile_dir():
@@ -665,7 +592,7 @@ class IcingaTests(SnippetTest):
                 body = self.objects[f"check_mail_{mode}"]
                 self.assertIn("ipv4-or-ipv6", body["import"])
                 self.assertEqual(body["vars"].get("check_mail_hostname"), "$check_address$")
-                accepted = help_option_names(BINARY, mode)
+                accepted = support.help_option_names(BINARY, mode)
                 secrets = secret_option_names(BINARY, mode)
                 self.assertIn("--password" if mode not in ("spools", "services", "licenses", "multi") else "--api-password",
                               secrets)

@@ -33,17 +33,13 @@ NOBODY = 65534
 VERBOSE = ("--verbose",)  # long output, where the reason a cache could not be written is
 
 
-class StatefileTests(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.binary = support.require_check_mail()
-        cls.sim = support.Simulator(https=False)
-        cls.sim.__enter__()
-        cls.golden = support.read_golden("spools--normal")
+class StatefileTests(support.SimulatorTestCase):
+    https = False
 
     @classmethod
-    def tearDownClass(cls):
-        cls.sim.__exit__(None, None, None)
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.golden = support.read_golden("spools--normal")
 
     def setUp(self):
         self.sim.reset()

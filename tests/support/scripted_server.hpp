@@ -65,6 +65,12 @@ Step silent();
 Step answer(std::function<std::string(const std::string& line, ssl_st* ssl)> respond);
 }  // namespace step
 
+// One script after another: a dialogue's usual opening, its own steps, its usual closing.
+inline std::vector<Step> operator+(std::vector<Step> a, const std::vector<Step>& b) {
+  a.insert(a.end(), b.begin(), b.end());
+  return a;
+}
+
 class ScriptedServer {
 public:
   struct Options {

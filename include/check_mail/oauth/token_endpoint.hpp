@@ -2,6 +2,7 @@
 // The OAuth 2.0 token endpoint (RFC 6749 section 4.4 client credentials, section 6 refresh
 // token; RFC 7523 client assertions) as pure functions: the form a grant posts, and the reply
 // decoded into a token or an error. No HTTP here; oauth/token_provider does the request.
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -28,6 +29,9 @@ struct Grant {
 // The body a grant posts to the token endpoint, credentials in the body (client_secret_post),
 // as the Microsoft identity platform v2.0 and Google expect.
 [[nodiscard]] std::string token_request_body(const Grant& grant);
+
+// The longest access token accepted (from the endpoint or the cache) and sent in a SASL message.
+inline constexpr std::size_t kMaxAccessTokenBytes = 16384;
 
 // The token endpoint's reply.
 struct TokenReply {

@@ -29,6 +29,9 @@ std::string user_cache_directory();
 // directory (not a symlink), owned by the running user, writable by nobody else. Returns an
 // error message, or nullopt when the directory is fit for private state.
 std::optional<std::string> make_private_directory(const std::string& directory);
+// The same checks without creating anything: an error message, or nullopt when the directory
+// exists and is fit for private state.
+std::optional<std::string> private_directory_problem(const std::string& directory);
 
 // True when a file can be read by users other than its owner (mode wider than 0600).
 bool readable_by_others(const std::string& path);

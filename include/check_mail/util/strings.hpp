@@ -1,5 +1,6 @@
 #pragma once
 // Small string helpers shared by every layer.
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -22,6 +23,9 @@ std::string replace_all(std::string text, std::string_view from, std::string_vie
 std::optional<double> parse_number(std::string_view text);
 // Parses a whole string as an integer within [min, max].
 std::optional<long long> parse_integer(std::string_view text, long long min, long long max);
+// Parses a whole string of 1 to 19 ASCII digits (no sign, no blank), as IMAP and POP3 write
+// their numbers; 19 digits always fit in 64 bits.
+std::optional<std::uint64_t> parse_digits(std::string_view text);
 
 // Renders a number the way Perl prints a scalar: integers without a decimal point,
 // others with up to 15 significant digits.

@@ -56,6 +56,18 @@ std::vector<cli::OptionSpec> api_options() {
   return specs;
 }
 
+cli::OptionSpec instance_filter_option(const std::string& noun) {
+  return {"filter-" + noun,
+          "REGEX",
+          "Only check the " + noun + "s whose name matches (Perl regular expression).",
+          "",
+          {},
+          "",
+          false,
+          false,
+          "Mode options"};
+}
+
 namespace {
 
 constexpr long long kDefaultTokenLifetime = 900;  // seconds, as the original
@@ -148,7 +160,7 @@ struct Api::Impl {
   ModeRun& run;
   cli::Options resolved;  // the command line's options, with the password manager's values
   std::string hostname, proto, url_path, username, password;
-  std::optional<TokenCache> cache;
+  std::optional<util::TokenCache> cache;
   long port = 443;
   transport::HttpClient client{{}};
   std::string token;
@@ -187,9 +199,9 @@ struct Api::Impl {
     client = transport::HttpClient(http);
     if (run.debug) client.set_trace([this](const std::string& line) { run.report.add_long(line, true); });
 
-    cache.emplace(statefile_directory(o, run.report),
-                  hostname + '\n' + std::to_string(port) + '\n' + url_path + '\n' + username,
-                  o.get("statefile-suffix"));
+    cache = api_token_cache(statefile_directory(o, run.report),
+                            hostname + '\n' + std::to_string(port) + '\n' + url_path + '\n' + username,
+                            o.get("statefile-suffix"));
   }
 
   [[nodiscard]] std::string base_url() const {
@@ -215,14 +227,17 @@ struct Api::Impl {
     std::string note;
     auto cached = cache->load(static_cast<long long>(std::time(nullptr)), &note);
     // A missing, corrupt, foreign or expired cache is ignored and replaced after the next login.
-    if (!cached) run.report.add_long(util::sanitize_line(note, 400), true);
-    return cached;
+    if (!cached) {
+      run.report.add_long(util::sanitize_line(note, 400), true);
+      return std::nullopt;
+    }
+    return cached->access_token;
   }
 
   // A cache that cannot be written costs a login per run, not the check: the data call still
   // tells the state, and the reason is a line of long output.
   void store_token(long long expires_on) {
-    if (auto error = cache->store(token, expires_on)) run.report.add_long(util::sanitize_line(*error, 400));
+    if (auto error = cache->store({token, expires_on})) run.report.add_long(util::sanitize_line(*error, 400));
   }
 
   void forget_token() {
@@ -384,6 +399,25 @@ std::optional<long long> parse_iso8601(std::string_view text) {
   }
   if (pos != text.size()) return std::nullopt;
   return days_from_civil(year, month, day) * 86400 + hour * 3600LL + minute * 60LL + second - offset;
+}
+
+void map_instances(const json& reply, const InstanceReply& shape, const std::optional<output::Regex>& filter,
+                   const std::string& filter_text, output::CounterGroup& group, output::Report& report,
+                   const std::function<output::Values(const std::string& name, const json& value)>& values_of) {
+  if (!reply.contains(shape.member) || !reply[shape.member].is_object())
+    unexpected_reply(shape.endpoint, "no '" + shape.member + "' object");
+  for (const auto& [raw_name, value] : reply[shape.member].items()) {
+    std::string name = util::sanitize_line(raw_name);
+    if (filter && !filter->search(raw_name)) {
+      report.add_long("skipping  '" + name + "': no matching filter.", true);
+      continue;
+    }
+    group.instances[name] = values_of(name, value);
+  }
+  if (group.instances.empty())
+    throw CheckError(filter ? "No " + shape.noun + " found matching the filter --filter-" + shape.noun + "='" +
+                                  filter_text + "'"
+                            : "No " + shape.noun + " in the reply from " + shape.endpoint);
 }
 
 void unexpected_reply(const std::string& endpoint, const std::string& what) {

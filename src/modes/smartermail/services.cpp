@@ -1,7 +1,6 @@
 // --mode=services: the running state of every SmarterMail service, one instance per service.
 #include "check_mail/modes/smartermail/api.hpp"
 #include "check_mail/modes/smartermail/modes.hpp"
-#include "check_mail/util/strings.hpp"
 
 namespace check_mail::modes::smartermail {
 namespace {
@@ -10,15 +9,7 @@ const std::string kEndpoint = "/settings/sysadmin/services";
 
 std::vector<cli::OptionSpec> options() {
   auto specs = api_options();
-  specs.push_back({"filter-service",
-                   "REGEX",
-                   "Only check the services whose name matches (Perl regular expression).",
-                   "",
-                   {},
-                   "",
-                   false,
-                   false,
-                   "Mode options"});
+  specs.push_back(instance_filter_option("service"));
   return specs;
 }
 
@@ -49,22 +40,13 @@ void run(ModeRun& run) {
 
 void map_services(const nlohmann::json& reply, const std::optional<output::Regex>& filter,
                   const std::string& filter_text, output::CounterGroup& services, output::Report& report) {
-  if (!reply.contains("services") || !reply["services"].is_object())
-    unexpected_reply(kEndpoint, "no 'services' object");
-  for (const auto& [raw_name, value] : reply["services"].items()) {
-    std::string name = util::sanitize_line(raw_name);
-    if (filter && !filter->search(raw_name)) {
-      report.add_long("skipping  '" + name + "': no matching filter.", true);
-      continue;
-    }
-    // A null state is not running, as the original reads it: hiding it would hide a problem.
-    bool running = json_flag(value).value_or(false);
-    services.instances[name] = {{"state", output::Value::of(std::string(running ? "running" : "inactive"))},
-                                {"display", output::Value::of(name)}};
-  }
-  if (services.instances.empty())
-    throw CheckError(filter ? "No service found matching the filter --filter-service='" + filter_text + "'"
-                            : "No service in the reply from " + kEndpoint);
+  map_instances(reply, {kEndpoint, "services", "service"}, filter, filter_text, services, report,
+                [](const std::string& name, const nlohmann::json& value) -> output::Values {
+                  // A null state is not running, as the original reads it: hiding it would hide a problem.
+                  bool running = json_flag(value).value_or(false);
+                  return {{"state", output::Value::of(std::string(running ? "running" : "inactive"))},
+                          {"display", output::Value::of(name)}};
+                });
 }
 
 const ModeDefinition kServicesMode{

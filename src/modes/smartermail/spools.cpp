@@ -2,7 +2,6 @@
 #include "check_mail/modes/smartermail/modes.hpp"
 
 #include "check_mail/modes/smartermail/api.hpp"
-#include "check_mail/util/strings.hpp"
 
 namespace check_mail::modes::smartermail {
 namespace {
@@ -11,15 +10,7 @@ const std::string kEndpoint = "/settings/sysadmin/spool-message-counts";
 
 std::vector<cli::OptionSpec> options() {
   auto specs = api_options();
-  specs.push_back({"filter-spool",
-                   "REGEX",
-                   "Only check the spools whose name matches (Perl regular expression).",
-                   "",
-                   {},
-                   "",
-                   false,
-                   false,
-                   "Mode options"});
+  specs.push_back(instance_filter_option("spool"));
   return specs;
 }
 
@@ -50,21 +41,13 @@ void run(ModeRun& run) {
 
 void map_spools(const nlohmann::json& reply, const std::optional<output::Regex>& filter, const std::string& filter_text,
                 output::CounterGroup& spools, output::Report& report) {
-  if (!reply.contains("counts") || !reply["counts"].is_object()) unexpected_reply(kEndpoint, "no 'counts' object");
-  for (const auto& [raw_name, value] : reply["counts"].items()) {
-    std::string name = util::sanitize_line(raw_name);
-    if (filter && !filter->search(raw_name)) {
-      report.add_long("skipping  '" + name + "': no matching filter.", true);
-      continue;
-    }
-    // Counts are whole numbers that a double holds exactly.
-    auto count = json_integer(value, kEndpoint, "spool '" + name + "' count", 0, 9007199254740992.0);
-    spools.instances[name] = {{"messages", count ? output::Value::of(*count) : output::Value::none()},
-                              {"display", output::Value::of(name)}};
-  }
-  if (spools.instances.empty())
-    throw CheckError(filter ? "No spool found matching the filter --filter-spool='" + filter_text + "'"
-                            : "No spool in the reply from " + kEndpoint);
+  map_instances(reply, {kEndpoint, "counts", "spool"}, filter, filter_text, spools, report,
+                [](const std::string& name, const nlohmann::json& value) -> output::Values {
+                  // Counts are whole numbers that a double holds exactly.
+                  auto count = json_integer(value, kEndpoint, "spool '" + name + "' count", 0, 9007199254740992.0);
+                  return {{"messages", count ? output::Value::of(*count) : output::Value::none()},
+                          {"display", output::Value::of(name)}};
+                });
 }
 
 const ModeDefinition kSpoolsMode{

@@ -12,6 +12,7 @@
 #include <string>
 
 #include "check_mail/util/files.hpp"
+#include "support/temp_dir.hpp"
 
 namespace check_mail::modes::smartermail {
 namespace {
@@ -24,15 +25,6 @@ constexpr long long kNow = 1'700'000'000;
 
 class TokenCacheTest : public ::testing::Test {
 protected:
-  void SetUp() override {
-    std::string pattern = (fs::temp_directory_path() / "check_mail_token_XXXXXX").string();
-    ASSERT_NE(::mkdtemp(pattern.data()), nullptr);
-    dir_ = pattern;
-  }
-  void TearDown() override {
-    std::error_code ignored;
-    fs::remove_all(dir_, ignored);
-  }
   static mode_t mode_of(const std::string& path) {
     struct stat st {};
     EXPECT_EQ(::lstat(path.c_str(), &st), 0) << path;
@@ -42,7 +34,8 @@ protected:
     std::ifstream in(file, std::ios::binary);
     return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
   }
-  fs::path dir_;
+  test_support::TempDir temp_{"check_mail_token"};
+  const fs::path dir_ = temp_.path();
 };
 
 // Sets an environment variable for one test and restores it.
@@ -60,6 +53,19 @@ struct ScopedEnv {
   const char* name_;
   std::optional<std::string> previous_;
 };
+
+std::optional<std::string> token_of(const std::optional<util::CachedToken>& cached) {
+  return cached ? std::optional(cached->access_token) : std::nullopt;
+}
+
+// The cache's content as SmarterMail reads it: the token, if fit for its header and unexpired.
+std::optional<std::string> token_from_cache(std::string_view content, long long now) {
+  return token_of(util::token_from_cache_content(content, now, kMaxTokenBytes));
+}
+
+std::string token_cache_content(const std::string& token, long long expires_on) {
+  return util::token_cache_content({token, expires_on});
+}
 
 TEST(TokenCacheContent, HoldsOnlyTheTokenAndItsExpiry) {
   std::string content = token_cache_content(kToken, kNow + 600);
@@ -92,32 +98,34 @@ TEST(TokenCacheContent, UsableTokens) {
 }
 
 TEST_F(TokenCacheTest, StoresAPrivateFileAndReadsItBack) {
-  TokenCache cache(dir_.string(), kAccount, "");
+  const util::TokenCache cache = api_token_cache(dir_.string(), kAccount, "");
   EXPECT_EQ(cache.path().rfind(dir_.string() + "/smartermail_", 0), 0u) << cache.path();
   EXPECT_EQ(cache.path().find("monitor"), std::string::npos) << "no user name in the file name";
-  EXPECT_EQ(cache.store(kToken, kNow + 600), std::nullopt);
+  EXPECT_EQ(cache.store({kToken, kNow + 600}), std::nullopt);
   EXPECT_EQ(mode_of(cache.path()), 0600u);
-  EXPECT_EQ(cache.load(kNow, nullptr), kToken);
-  EXPECT_EQ(cache.load(kNow + 600, nullptr), std::nullopt);
+  EXPECT_EQ(token_of(cache.load(kNow, nullptr)), kToken);
+  EXPECT_EQ(token_of(cache.load(kNow + 600, nullptr)), std::nullopt);
   cache.forget();
   EXPECT_FALSE(fs::exists(cache.path()));
 }
 
 TEST_F(TokenCacheTest, OneFilePerAccountAndSuffix) {
-  TokenCache a(dir_.string(), kAccount, ""), b(dir_.string(), kAccount + "x", ""), c(dir_.string(), kAccount, ".2");
+  const util::TokenCache a = api_token_cache(dir_.string(), kAccount, ""),
+                         b = api_token_cache(dir_.string(), kAccount + "x", ""),
+                         c = api_token_cache(dir_.string(), kAccount, ".2");
   EXPECT_NE(a.path(), b.path());
   EXPECT_EQ(c.path(), a.path() + ".2");
-  EXPECT_EQ(TokenCache(dir_.string(), kAccount, "").path(), a.path()) << "stable across runs";
+  EXPECT_EQ(api_token_cache(dir_.string(), kAccount, "").path(), a.path()) << "stable across runs";
 }
 
 TEST_F(TokenCacheTest, DefaultIsAPrivateDirectoryUnderXdgCacheHome) {
   ScopedEnv xdg("XDG_CACHE_HOME", (dir_ / "xdg" / "cache").string());
-  TokenCache cache("", kAccount, "");
+  const util::TokenCache cache = api_token_cache("", kAccount, "");
   EXPECT_EQ(fs::path(cache.path()).parent_path(), dir_ / "xdg" / "cache" / "check_mail");
-  EXPECT_EQ(cache.store(kToken, kNow + 600), std::nullopt);
+  EXPECT_EQ(cache.store({kToken, kNow + 600}), std::nullopt);
   EXPECT_EQ(mode_of((dir_ / "xdg" / "cache" / "check_mail").string()), 0700u);
   EXPECT_EQ(mode_of((dir_ / "xdg" / "cache").string()), 0700u) << "missing parents are private too";
-  EXPECT_EQ(cache.load(kNow, nullptr), kToken);
+  EXPECT_EQ(token_of(cache.load(kNow, nullptr)), kToken);
 }
 
 TEST_F(TokenCacheTest, DefaultFallsBackToHomeCache) {
@@ -130,29 +138,29 @@ TEST_F(TokenCacheTest, DefaultDirectoryWritableByOthersIsNotUsed) {
   ScopedEnv xdg("XDG_CACHE_HOME", dir_.string());
   fs::create_directory(dir_ / "check_mail");
   ::chmod((dir_ / "check_mail").c_str(), 0777);
-  TokenCache cache("", kAccount, "");
-  auto error = cache.store(kToken, kNow + 600);
+  const util::TokenCache cache = api_token_cache("", kAccount, "");
+  auto error = cache.store({kToken, kNow + 600});
   ASSERT_TRUE(error.has_value());
   EXPECT_NE(error->find("writable by other users"), std::string::npos) << *error;
   EXPECT_FALSE(fs::exists(cache.path()));
 }
 
 TEST_F(TokenCacheTest, SymlinkAtThePathIsNeitherFollowedNorRead) {
-  TokenCache cache(dir_.string(), kAccount, "");
+  const util::TokenCache cache = api_token_cache(dir_.string(), kAccount, "");
   std::string target = (dir_ / "target").string();
   std::ofstream(target) << token_cache_content("planted-token", kNow + 600);
   fs::create_symlink(target, cache.path());
   std::string note;
-  EXPECT_EQ(cache.load(kNow, &note), std::nullopt);
+  EXPECT_EQ(token_of(cache.load(kNow, &note)), std::nullopt);
   EXPECT_NE(note.find("symbolic link"), std::string::npos) << note;
-  EXPECT_EQ(cache.store(kToken, kNow + 600), std::nullopt);
+  EXPECT_EQ(cache.store({kToken, kNow + 600}), std::nullopt);
   EXPECT_TRUE(fs::is_regular_file(fs::symlink_status(cache.path())));
   EXPECT_EQ(slurp(target), token_cache_content("planted-token", kNow + 600)) << "the link's target is unchanged";
 }
 
 TEST_F(TokenCacheTest, UnwritableDirectoryIsAnErrorMessage) {
-  TokenCache cache((dir_ / "missing").string(), kAccount, "");
-  auto error = cache.store(kToken, kNow + 600);
+  const util::TokenCache cache = api_token_cache((dir_ / "missing").string(), kAccount, "");
+  auto error = cache.store({kToken, kNow + 600});
   ASSERT_TRUE(error.has_value());
   EXPECT_NE(error->find("cannot write the token cache"), std::string::npos) << *error;
   EXPECT_EQ(error->find(kToken), std::string::npos);

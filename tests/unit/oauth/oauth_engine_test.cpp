@@ -3,59 +3,23 @@
 // the status line, a token too long for the command line, and auto's "OAuth first" rule.
 #include <gtest/gtest.h>
 
-#include <deque>
-
 #include "check_mail/net/error.hpp"
 #include "check_mail/sasl/sasl_engine.hpp"
 #include "check_mail/util/base64.hpp"
+#include "support/fake_sasl_server.hpp"
 
 using namespace check_mail::transport;
 using namespace check_mail::transport::sasl;
+using check_mail::test_support::failure;
+using check_mail::test_support::FakeSaslServer;
+using check_mail::test_support::success;
 using check_mail::util::base64_encode;
 
 namespace {
 
-struct Script {
-  std::deque<ServerAnswer> answers;
-  std::vector<std::string> wire, shown;
-  std::size_t max_initial = 1000;
-
-  Adapter adapter() {
-    Adapter a;
-    a.initial_response_fits = [this](std::string_view, std::size_t size) { return size <= max_initial; };
-    a.start = [this](std::string_view mechanism, const std::optional<ClientMessage>& initial) {
-      wire.push_back(std::string(mechanism) + (initial ? " " + initial->wire : ""));
-      shown.push_back(std::string(mechanism) + (initial ? " " + initial->shown : ""));
-      return next();
-    };
-    a.respond = [this](const ClientMessage& message) {
-      wire.push_back(message.wire);
-      shown.push_back(message.shown);
-      return next();
-    };
-    a.cancel = [this] {
-      wire.emplace_back("*");
-      return next();
-    };
-    a.refused = [](std::string_view mechanism) {
-      throw TransportError(ErrorKind::rejected, std::string(mechanism) + " failed: 535 5.7.8 no");
-    };
-    a.note = [](std::string_view) {};
-    return a;
-  }
-  ServerAnswer next() {
-    if (answers.empty()) throw TransportError(ErrorKind::closed, "script ended");
-    ServerAnswer answer = answers.front();
-    answers.pop_front();
-    return answer;
-  }
-};
-
 ServerAnswer challenge(const std::string& decoded) {
   return {ServerAnswer::Kind::challenge, base64_encode(decoded), false};
 }
-ServerAnswer success() { return {ServerAnswer::Kind::success, {}, false}; }
-ServerAnswer failure() { return {ServerAnswer::Kind::failure, {}, false}; }
 
 struct Refusal {
   std::string description;
@@ -79,66 +43,66 @@ Credentials with_token(Refusal* refusal = nullptr) {
 }  // namespace
 
 TEST(OAuthEngine, Xoauth2SendsTheTokenAsItsInitialResponseRedacted) {
-  Script script;
-  script.answers = {success()};
-  EXPECT_EQ(authenticate(script.adapter(), {Mechanism::xoauth2}, with_token(), {}), Mechanism::xoauth2);
-  EXPECT_EQ(script.wire, (std::vector<std::string>{"XOAUTH2 " + base64_encode("user=monitor@example.test\x01"
-                                                                              "auth=Bearer ya29.token\x01\x01")}));
-  EXPECT_EQ(script.shown, (std::vector<std::string>{"XOAUTH2 <redacted>"}));
+  FakeSaslServer server;
+  server.answers = {success()};
+  EXPECT_EQ(authenticate(server.adapter(), {Mechanism::xoauth2}, with_token(), {}), Mechanism::xoauth2);
+  EXPECT_EQ(server.wire, (std::vector<std::string>{"AUTH XOAUTH2 " + base64_encode("user=monitor@example.test\x01"
+                                                                                   "auth=Bearer ya29.token\x01\x01")}));
+  EXPECT_EQ(server.shown, (std::vector<std::string>{"AUTH XOAUTH2 <redacted>"}));
 }
 
 TEST(OAuthEngine, OauthbearerSendsTheGs2Header) {
-  Script script;
-  script.answers = {success()};
-  EXPECT_EQ(authenticate(script.adapter(), {Mechanism::oauthbearer}, with_token(), {}), Mechanism::oauthbearer);
-  EXPECT_EQ(script.wire.front(), "OAUTHBEARER " + base64_encode("n,a=monitor@example.test,\x01"
-                                                                "auth=Bearer ya29.token\x01\x01"));
+  FakeSaslServer server;
+  server.answers = {success()};
+  EXPECT_EQ(authenticate(server.adapter(), {Mechanism::oauthbearer}, with_token(), {}), Mechanism::oauthbearer);
+  EXPECT_EQ(server.wire.front(), "AUTH OAUTHBEARER " + base64_encode("n,a=monitor@example.test,\x01"
+                                                                     "auth=Bearer ya29.token\x01\x01"));
 }
 
 TEST(OAuthEngine, Xoauth2FailureAnswersTheJsonChallengeWithAnEmptyResponse) {
-  Script script;
-  script.answers = {challenge(R"({"status":"401","schemes":"bearer","scope":"https://mail.google.com/"})"), failure()};
+  FakeSaslServer server;
+  server.answers = {challenge(R"({"status":"401","schemes":"bearer","scope":"https://mail.google.com/"})"), failure()};
   Refusal refusal;
   try {
-    (void)authenticate(script.adapter(), {Mechanism::xoauth2}, with_token(&refusal), {});
+    (void)authenticate(server.adapter(), {Mechanism::xoauth2}, with_token(&refusal), {});
     FAIL();
   } catch (const TransportError& e) {
     EXPECT_EQ(e.kind(), ErrorKind::rejected);
   }
-  ASSERT_EQ(script.wire.size(), 2u);
-  EXPECT_EQ(script.wire[1], "");
+  ASSERT_EQ(server.wire.size(), 2u);
+  EXPECT_EQ(server.wire[1], "");
   EXPECT_EQ(refusal.calls, 1);
   EXPECT_EQ(refusal.description, "status 401, scope https://mail.google.com/");
   EXPECT_TRUE(refusal.bad_token);
 }
 
 TEST(OAuthEngine, OauthbearerFailureAnswersWithTheDummyResponse) {
-  Script script;
-  script.answers = {challenge(R"({"status":"insufficient_scope","scope":"mail"})"), failure()};
+  FakeSaslServer server;
+  server.answers = {challenge(R"({"status":"insufficient_scope","scope":"mail"})"), failure()};
   Refusal refusal;
-  EXPECT_THROW((void)authenticate(script.adapter(), {Mechanism::oauthbearer}, with_token(&refusal), {}),
+  EXPECT_THROW((void)authenticate(server.adapter(), {Mechanism::oauthbearer}, with_token(&refusal), {}),
                TransportError);
-  ASSERT_EQ(script.wire.size(), 2u);
-  EXPECT_EQ(script.wire[1], base64_encode("\x01"));
-  EXPECT_EQ(script.shown[1], "<redacted>");
+  ASSERT_EQ(server.wire.size(), 2u);
+  EXPECT_EQ(server.wire[1], base64_encode("\x01"));
+  EXPECT_EQ(server.shown[1], "<redacted>");
   EXPECT_FALSE(refusal.bad_token);
 }
 
 TEST(OAuthEngine, ATokenTooLongForTheCommandLineFollowsTheEmptyChallenge) {
-  Script script;
-  script.max_initial = 20;
-  script.answers = {challenge(""), success()};
-  EXPECT_EQ(authenticate(script.adapter(), {Mechanism::xoauth2}, with_token(), {}), Mechanism::xoauth2);
-  EXPECT_EQ(script.wire[0], "XOAUTH2");
-  EXPECT_EQ(script.wire[1], base64_encode("user=monitor@example.test\x01"
+  FakeSaslServer server;
+  server.max_initial = 20;
+  server.answers = {challenge(""), success()};
+  EXPECT_EQ(authenticate(server.adapter(), {Mechanism::xoauth2}, with_token(), {}), Mechanism::xoauth2);
+  EXPECT_EQ(server.wire[0], "AUTH XOAUTH2");
+  EXPECT_EQ(server.wire[1], base64_encode("user=monitor@example.test\x01"
                                           "auth=Bearer ya29.token\x01\x01"));
 }
 
 TEST(OAuthEngine, NonJsonChallengeStillEndsTheExchangeAsARefusal) {
-  Script script;
-  script.answers = {challenge("not json"), failure()};
+  FakeSaslServer server;
+  server.answers = {challenge("not json"), failure()};
   Refusal refusal;
-  EXPECT_THROW((void)authenticate(script.adapter(), {Mechanism::xoauth2}, with_token(&refusal), {}), TransportError);
+  EXPECT_THROW((void)authenticate(server.adapter(), {Mechanism::xoauth2}, with_token(&refusal), {}), TransportError);
   EXPECT_EQ(refusal.calls, 1);
   EXPECT_TRUE(refusal.bad_token);
 }

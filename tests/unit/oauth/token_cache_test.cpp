@@ -8,39 +8,28 @@
 #include <filesystem>
 #include <fstream>
 
+#include "check_mail/oauth/token_endpoint.hpp"
+#include "support/temp_dir.hpp"
+
 using namespace check_mail::oauth;
-
-namespace {
-
-class TempDir {
-public:
-  TempDir() {
-    char pattern[] = "/tmp/cm-oauth-cache.XXXXXX";
-    path_ = ::mkdtemp(pattern);
-  }
-  ~TempDir() { std::filesystem::remove_all(path_); }
-  [[nodiscard]] const std::string& path() const { return path_; }
-
-private:
-  std::string path_;
-};
-
-}  // namespace
+using check_mail::test_support::TempDir;
+using check_mail::util::TokenCache;
 
 TEST(TokenCache, ContentRoundTrip) {
-  const std::string content = token_cache_content({"eyJ.a.b", 2000});
-  auto back = token_from_cache_content(content, 1000);
+  const std::string content = check_mail::util::token_cache_content({"eyJ.a.b", 2000});
+  auto back = check_mail::util::token_from_cache_content(content, 1000, kMaxAccessTokenBytes);
   ASSERT_TRUE(back);
   EXPECT_EQ(back->access_token, "eyJ.a.b");
   EXPECT_EQ(back->expires_on, 2000);
-  EXPECT_FALSE(token_from_cache_content(content, 2000)) << "expired at expires_on";
+  EXPECT_FALSE(check_mail::util::token_from_cache_content(content, 2000, kMaxAccessTokenBytes))
+      << "expired at expires_on";
 }
 
 TEST(TokenCache, CorruptContentIsIgnored) {
   for (const char* content : {"", "{", "[]", R"({"access_token":"t"})", R"({"access_token":"t","expires_on":"9"})",
                               R"({"access_token":"a b","expires_on":9999})", R"({"access_token":"","expires_on":9999})",
                               R"({"access_token":1,"expires_on":9999})"}) {
-    EXPECT_FALSE(token_from_cache_content(content, 0)) << content;
+    EXPECT_FALSE(check_mail::util::token_from_cache_content(content, 0, kMaxAccessTokenBytes)) << content;
   }
 }
 
@@ -53,9 +42,9 @@ TEST(TokenCache, LifetimeMargin) {
 }
 
 TEST(TokenCache, StoresPrivatelyAndLoads) {
-  TempDir tmp;
-  const std::string dir = tmp.path() + "/cache";
-  TokenCache cache(dir, "identity");
+  const TempDir tmp("cm-oauth-cache");
+  const std::string dir = (tmp.path() / "cache").string();
+  const TokenCache cache = access_token_cache(dir, "identity");
   ASSERT_FALSE(cache.store({"tok", 4'000'000'000LL}));
   struct stat st {};
   ASSERT_EQ(::stat(dir.c_str(), &st), 0);
@@ -66,15 +55,15 @@ TEST(TokenCache, StoresPrivatelyAndLoads) {
   auto loaded = cache.load(1000);
   ASSERT_TRUE(loaded);
   EXPECT_EQ(loaded->access_token, "tok");
-  EXPECT_FALSE(TokenCache(dir, "other identity").load(1000));
+  EXPECT_FALSE(access_token_cache(dir, "other identity").load(1000));
   cache.forget();
   EXPECT_FALSE(cache.load(1000));
 }
 
 TEST(TokenCache, RefusesADirectoryOthersCanWrite) {
-  TempDir tmp;
+  const TempDir tmp("cm-oauth-cache");
   ASSERT_EQ(::chmod(tmp.path().c_str(), 0777), 0);
-  TokenCache cache(tmp.path(), "identity");
+  const TokenCache cache = access_token_cache(tmp.path(), "identity");
   auto problem = cache.store({"tok", 4'000'000'000LL});
   ASSERT_TRUE(problem);
   EXPECT_NE(problem->find("writable by other users"), std::string::npos) << *problem;
@@ -85,14 +74,14 @@ TEST(TokenCache, RefusesADirectoryOthersCanWrite) {
 }
 
 TEST(TokenCache, RefusesASymlinkedDirectoryAndAFileOthersCanRead) {
-  TempDir tmp;
-  const std::string real = tmp.path() + "/real";
-  const std::string link = tmp.path() + "/link";
+  const TempDir tmp("cm-oauth-cache");
+  const std::string real = (tmp.path() / "real").string();
+  const std::string link = (tmp.path() / "link").string();
   ASSERT_EQ(::mkdir(real.c_str(), 0700), 0);
   ASSERT_EQ(::symlink(real.c_str(), link.c_str()), 0);
-  EXPECT_TRUE(TokenCache(link, "identity").store({"tok", 4'000'000'000LL}));
+  EXPECT_TRUE(access_token_cache(link, "identity").store({"tok", 4'000'000'000LL}));
 
-  TokenCache cache(real, "identity");
+  const TokenCache cache = access_token_cache(real, "identity");
   ASSERT_FALSE(cache.store({"tok", 4'000'000'000LL}));
   ASSERT_EQ(::chmod(cache.path().c_str(), 0644), 0);
   EXPECT_FALSE(cache.load(1000));

@@ -6,6 +6,7 @@
 
 #include "check_mail/util/base64.hpp"
 #include "net_test_helpers.hpp"
+#include "support/mailbox_session_support.hpp"
 #include "support/scripted_server.hpp"
 #include "support/test_pki.hpp"
 
@@ -28,22 +29,6 @@ const std::string kHeaders =
     "Subject: =?UTF-8?B?VGVzdCDinJM=?=\r\n"
     "X-Check-Mail-Token: cafe01; sent=1700000000.250\r\n\r\n";
 
-mailbox::Options options_for(const ScriptedServer& server, mailbox::Security security = mailbox::Security::none) {
-  mailbox::Options options;
-  options.endpoint = Endpoint{"localhost", server.port()};
-  options.security = security;
-  options.tls.ca_pem = pki().ca_pem();
-  options.username = "monitor@example.test";
-  options.password = "s3cret";
-  options.allow_plaintext_auth = security == mailbox::Security::none;
-  return options;
-}
-
-std::vector<Step> operator+(std::vector<Step> a, const std::vector<Step>& b) {
-  a.insert(a.end(), b.begin(), b.end());
-  return a;
-}
-
 std::vector<Step> logout_steps(const std::string& tag) {
   return {step::expect(tag + " LOGOUT"), step::send("* BYE Logging out\r\n" + tag + " OK Logout completed.\r\n"),
           step::close()};
@@ -53,8 +38,6 @@ std::vector<Step> login_steps() {
   return {step::send(kGreeting), step::expect("A0001 LOGIN \"monitor@example.test\" \"s3cret\""),
           step::send(kLoggedIn)};
 }
-
-std::string transcript_of(const mailbox::Result& result) { return result.transcript.to_string(); }
 
 }  // namespace
 
@@ -82,7 +65,7 @@ TEST(ImapSession, LoginSearchFetchAndDelete) {
           step::send("* 2 EXPUNGE\r\nA0007 OK expunged\r\n"),
       } +
       logout_steps("A0008"));
-  mailbox::Options options = options_for(server);
+  mailbox::Options options = mailbox_options_for(server);
   options.search.tokens = {"cafe01"};
   options.delete_found = true;
   const Deadline deadline(5s);
@@ -144,7 +127,7 @@ TEST(ImapSession, StartTlsThenSaslPlainWithInitialResponse) {
       step::expect("A0006 LOGOUT"),
       step::send("* BYE bye\r\nA0006 OK done\r\n"),
   });
-  mailbox::Options options = options_for(server, mailbox::Security::starttls);
+  mailbox::Options options = mailbox_options_for(server, mailbox::Security::starttls);
   options.auth = sasl::AuthType::automatic();
   const Deadline deadline(5s);
   const mailbox::Result result = imap::run_imap_check(options, deadline);
@@ -177,7 +160,7 @@ TEST(ImapSession, CramMd5AndSizeSummedWithoutStatusSize) {
           step::send("* 1 FETCH (RFC822.SIZE 100)\r\n* 2 FETCH (RFC822.SIZE 23)\r\nA0004 OK done\r\n"),
       } +
       logout_steps("A0005"));
-  mailbox::Options options = options_for(server);
+  mailbox::Options options = mailbox_options_for(server);
   options.auth = sasl::AuthType::of(sasl::Mechanism::cram_md5);
   options.mailbox =
       "Entw\xC3\xBC"
@@ -202,7 +185,7 @@ TEST(ImapSession, EightBitPasswordGoesAsALiteral) {
                             step::send("A0002 NO [NONEXISTENT] Mailbox doesn't exist: INBOX\r\n"),
                         } +
                         logout_steps("A0003"));
-  mailbox::Options options = options_for(server);
+  mailbox::Options options = mailbox_options_for(server);
   options.password = "p\xC3\xA4ssword";
   const Deadline deadline(5s);
   const mailbox::Result result = imap::run_imap_check(options, deadline);
@@ -225,7 +208,7 @@ TEST(ImapSession, WrongPasswordIsRefusedAndLogsOut) {
                         } +
                         logout_steps("A0002"));
   const Deadline deadline(5s);
-  const mailbox::Result result = imap::run_imap_check(options_for(server), deadline);
+  const mailbox::Result result = imap::run_imap_check(mailbox_options_for(server), deadline);
   EXPECT_TRUE(server.wait_done());
   ASSERT_TRUE(result.failure);
   EXPECT_EQ(result.failure->phase, Phase::login);
@@ -249,7 +232,7 @@ TEST(ImapSession, SearchWithoutMatch) {
                             step::send("* SEARCH\r\nA0004 OK\r\n"),
                         } +
                         logout_steps("A0005"));
-  mailbox::Options options = options_for(server);
+  mailbox::Options options = mailbox_options_for(server);
   options.search.tokens = {"tok"};
   options.search.in_body = true;
   options.search.subject = "caf\xC3\xA9";
@@ -267,7 +250,8 @@ TEST(ImapSession, StartTlsNotOfferedFailsAndLogsOut) {
   ScriptedServer server(std::vector<Step>{step::send("* OK [CAPABILITY IMAP4rev1 AUTH=PLAIN] ready\r\n")} +
                         logout_steps("A0001"));
   const Deadline deadline(5s);
-  const mailbox::Result result = imap::run_imap_check(options_for(server, mailbox::Security::starttls), deadline);
+  const mailbox::Result result =
+      imap::run_imap_check(mailbox_options_for(server, mailbox::Security::starttls), deadline);
   EXPECT_TRUE(server.wait_done());
   ASSERT_TRUE(result.failure);
   EXPECT_EQ(result.failure->phase, Phase::starttls);
@@ -280,7 +264,8 @@ TEST(ImapSession, StartTlsInjectionIsRefused) {
   ScriptedServer server({step::send(kGreeting), step::expect("A0001 STARTTLS"),
                          step::send("A0001 OK go\r\n* OK injected\r\n"), step::silent()});
   const Deadline deadline(5s);
-  const mailbox::Result result = imap::run_imap_check(options_for(server, mailbox::Security::starttls), deadline);
+  const mailbox::Result result =
+      imap::run_imap_check(mailbox_options_for(server, mailbox::Security::starttls), deadline);
   ASSERT_TRUE(result.failure);
   EXPECT_EQ(result.failure->phase, Phase::tls_handshake);
   EXPECT_EQ(result.failure->kind, ErrorKind::protocol);
@@ -292,7 +277,8 @@ TEST(ImapSession, ImplicitTlsWithAnUntrustedCertificate) {
   tls.implicit_tls = pki().get(CertKind::self_signed);
   ScriptedServer server({step::silent()}, tls);
   const Deadline deadline(5s);
-  const mailbox::Result result = imap::run_imap_check(options_for(server, mailbox::Security::implicit_tls), deadline);
+  const mailbox::Result result =
+      imap::run_imap_check(mailbox_options_for(server, mailbox::Security::implicit_tls), deadline);
   ASSERT_TRUE(result.failure);
   EXPECT_EQ(result.failure->phase, Phase::tls_handshake);
   EXPECT_EQ(result.failure->kind, ErrorKind::tls_verify);
@@ -308,7 +294,8 @@ TEST(ImapSession, ImplicitTlsPreauthenticated) {
           logout_steps("A0003"),
       tls);
   const Deadline deadline(5s);
-  const mailbox::Result result = imap::run_imap_check(options_for(server, mailbox::Security::implicit_tls), deadline);
+  const mailbox::Result result =
+      imap::run_imap_check(mailbox_options_for(server, mailbox::Security::implicit_tls), deadline);
   ASSERT_TRUE(result.ok()) << result.failure->summary << "\n" << transcript_of(result);
   EXPECT_TRUE(result.logged_in);
   EXPECT_FALSE(result.timings.login);
@@ -318,7 +305,7 @@ TEST(ImapSession, ImplicitTlsPreauthenticated) {
 
 TEST(ImapSession, CredentialsOverPlainTextAreRefusedBeforeConnecting) {
   ScriptedServer server({step::silent()});
-  mailbox::Options options = options_for(server);
+  mailbox::Options options = mailbox_options_for(server);
   options.allow_plaintext_auth = false;
   const Deadline deadline(5s);
   const mailbox::Result result = imap::run_imap_check(options, deadline);
@@ -331,7 +318,7 @@ TEST(ImapSession, ByeGreetingAndGarbage) {
   {
     ScriptedServer server({step::send("* BYE too many connections\r\n"), step::close()});
     const Deadline deadline(5s);
-    const mailbox::Result result = imap::run_imap_check(options_for(server), deadline);
+    const mailbox::Result result = imap::run_imap_check(mailbox_options_for(server), deadline);
     ASSERT_TRUE(result.failure);
     EXPECT_EQ(result.failure->phase, Phase::greeting);
     EXPECT_EQ(result.failure->kind, ErrorKind::rejected);
@@ -340,7 +327,7 @@ TEST(ImapSession, ByeGreetingAndGarbage) {
   {
     ScriptedServer server({step::send("220 smtp.example.com ESMTP\r\n"), step::silent()});
     const Deadline deadline(5s);
-    const mailbox::Result result = imap::run_imap_check(options_for(server), deadline);
+    const mailbox::Result result = imap::run_imap_check(mailbox_options_for(server), deadline);
     ASSERT_TRUE(result.failure);
     EXPECT_EQ(result.failure->kind, ErrorKind::protocol);
   }
@@ -350,7 +337,7 @@ TEST(ImapSession, SilentServerTimesOutWithinTheDeadline) {
   ScriptedServer server({step::silent()});
   const auto start = Clock::now();
   const Deadline deadline(500ms);
-  const mailbox::Result result = imap::run_imap_check(options_for(server), deadline);
+  const mailbox::Result result = imap::run_imap_check(mailbox_options_for(server), deadline);
   EXPECT_LT(seconds_since(start), 0.5 + 0.3);
   ASSERT_TRUE(result.failure);
   EXPECT_EQ(result.failure->kind, ErrorKind::timeout);
@@ -380,7 +367,7 @@ TEST(ImapSession, AnyOfSeveralTokensAllFoundAndDeleted) {
           step::send("A0007 OK\r\n"),
       } +
       logout_steps("A0008"));
-  mailbox::Options options = options_for(server);
+  mailbox::Options options = mailbox_options_for(server);
   options.search.tokens = {"t1", "t2", "t3"};
   options.delete_found = true;
   const Deadline deadline(5s);

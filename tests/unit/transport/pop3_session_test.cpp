@@ -6,6 +6,7 @@
 
 #include "check_mail/util/base64.hpp"
 #include "net_test_helpers.hpp"
+#include "support/mailbox_session_support.hpp"
 #include "support/scripted_server.hpp"
 #include "support/test_pki.hpp"
 
@@ -21,22 +22,6 @@ const TestPki& pki() { return TestPki::instance(); }
 
 const std::string kCapa = "+OK\r\nCAPA\r\nTOP\r\nUIDL\r\nSTLS\r\nUSER\r\nSASL PLAIN CRAM-MD5\r\n.\r\n";
 
-mailbox::Options options_for(const ScriptedServer& server, mailbox::Security security = mailbox::Security::none) {
-  mailbox::Options options;
-  options.endpoint = Endpoint{"localhost", server.port()};
-  options.security = security;
-  options.tls.ca_pem = pki().ca_pem();
-  options.username = "monitor@example.test";
-  options.password = "s3cret";
-  options.allow_plaintext_auth = security == mailbox::Security::none;
-  return options;
-}
-
-std::vector<Step> operator+(std::vector<Step> a, const std::vector<Step>& b) {
-  a.insert(a.end(), b.begin(), b.end());
-  return a;
-}
-
 std::vector<Step> user_pass_steps() {
   return {step::send("+OK ready\r\n"),
           step::expect("CAPA"),
@@ -48,8 +33,6 @@ std::vector<Step> user_pass_steps() {
 }
 
 std::vector<Step> quit_steps() { return {step::expect("QUIT"), step::send("+OK Logging out.\r\n"), step::close()}; }
-
-std::string transcript_of(const mailbox::Result& result) { return result.transcript.to_string(); }
 
 std::string top_reply(const std::string& token, const std::string& subject) {
   return "+OK\r\nReceived: from mx by store with LMTP; Tue, 14 Nov 2023 22:13:22 +0000\r\n"
@@ -74,7 +57,7 @@ TEST(Pop3Session, UserPassStatSearchAndDelete) {
                             step::send("+OK Marked to be deleted.\r\n"),
                         } +
                         quit_steps());
-  mailbox::Options options = options_for(server);
+  mailbox::Options options = mailbox_options_for(server);
   options.search.tokens = {"cafe01"};
   options.delete_found = true;
   const Deadline deadline(5s);
@@ -116,7 +99,7 @@ TEST(Pop3Session, StlsThenAuthPlain) {
       step::expect("QUIT"),
       step::send("+OK bye\r\n"),
   });
-  mailbox::Options options = options_for(server, mailbox::Security::starttls);
+  mailbox::Options options = mailbox_options_for(server, mailbox::Security::starttls);
   options.auth = sasl::AuthType::of(sasl::Mechanism::plain);
   const Deadline deadline(5s);
   const mailbox::Result result = pop3::run_pop3_check(options, deadline);
@@ -141,7 +124,7 @@ TEST(Pop3Session, CramMd5) {
                         step::send("+OK 1 10\r\n")} +
           quit_steps(),
       tls);
-  mailbox::Options options = options_for(server, mailbox::Security::implicit_tls);
+  mailbox::Options options = mailbox_options_for(server, mailbox::Security::implicit_tls);
   options.auth = sasl::AuthType::of(sasl::Mechanism::cram_md5);
   const Deadline deadline(5s);
   const mailbox::Result result = pop3::run_pop3_check(options, deadline);
@@ -158,7 +141,7 @@ TEST(Pop3Session, WrongPasswordIsRefusedAndQuits) {
                          step::send("-ERR [AUTH] Authentication failed.\r\n"), step::expect("QUIT"),
                          step::send("+OK bye\r\n")});
   const Deadline deadline(5s);
-  const mailbox::Result result = pop3::run_pop3_check(options_for(server), deadline);
+  const mailbox::Result result = pop3::run_pop3_check(mailbox_options_for(server), deadline);
   EXPECT_TRUE(server.wait_done());
   ASSERT_TRUE(result.failure);
   EXPECT_EQ(result.failure->phase, Phase::login);
@@ -186,7 +169,7 @@ TEST(Pop3Session, OldServerWithoutCapaAndBodyToken) {
       step::expect("QUIT"),
       step::send("+OK\r\n"),
   });
-  mailbox::Options options = options_for(server);
+  mailbox::Options options = mailbox_options_for(server);
   options.search.tokens = {"tok"};
   options.search.in_body = true;
   const Deadline deadline(5s);
@@ -207,7 +190,7 @@ TEST(Pop3Session, NotFoundAndDeletionNotCommitted) {
                                                 step::expect("QUIT"),
                                                 step::send("+OK\r\n"),
                                             });
-  mailbox::Options options = options_for(server);
+  mailbox::Options options = mailbox_options_for(server);
   options.search.subject = "monitor test";
   options.search.tokens = {"wanted"};
   options.delete_found = true;
@@ -232,7 +215,7 @@ TEST(Pop3Session, QuitRefusedMeansNotDeleted) {
                                                 step::expect("QUIT"),
                                                 step::send("-ERR [SYS/TEMP] could not remove messages\r\n"),
                                             });
-  mailbox::Options options = options_for(server);
+  mailbox::Options options = mailbox_options_for(server);
   options.search.tokens = {"tok"};
   options.delete_found = true;
   const Deadline deadline(5s);
@@ -247,7 +230,8 @@ TEST(Pop3Session, StlsNotOffered) {
   ScriptedServer server({step::send("+OK ready\r\n"), step::expect("CAPA"), step::send("+OK\r\nUSER\r\n.\r\n"),
                          step::expect("QUIT"), step::send("+OK\r\n")});
   const Deadline deadline(5s);
-  const mailbox::Result result = pop3::run_pop3_check(options_for(server, mailbox::Security::starttls), deadline);
+  const mailbox::Result result =
+      pop3::run_pop3_check(mailbox_options_for(server, mailbox::Security::starttls), deadline);
   EXPECT_TRUE(server.wait_done());
   ASSERT_TRUE(result.failure);
   EXPECT_EQ(result.failure->phase, Phase::starttls);
@@ -259,7 +243,7 @@ TEST(Pop3Session, GreetingRefusedAndImapOnPop3Port) {
   {
     ScriptedServer server({step::send("-ERR [IN-USE] mailbox locked\r\n"), step::close()});
     const Deadline deadline(5s);
-    const mailbox::Result result = pop3::run_pop3_check(options_for(server), deadline);
+    const mailbox::Result result = pop3::run_pop3_check(mailbox_options_for(server), deadline);
     ASSERT_TRUE(result.failure);
     EXPECT_EQ(result.failure->phase, Phase::greeting);
     EXPECT_EQ(result.failure->response_code, "IN-USE");
@@ -267,7 +251,7 @@ TEST(Pop3Session, GreetingRefusedAndImapOnPop3Port) {
   {
     ScriptedServer server({step::send("* OK IMAP4rev1 ready\r\n"), step::silent()});
     const Deadline deadline(5s);
-    const mailbox::Result result = pop3::run_pop3_check(options_for(server), deadline);
+    const mailbox::Result result = pop3::run_pop3_check(mailbox_options_for(server), deadline);
     ASSERT_TRUE(result.failure);
     EXPECT_EQ(result.failure->kind, ErrorKind::protocol);
     EXPECT_EQ(result.failure->summary, "greeting: not a POP3 reply: '* OK IMAP4rev1 ready'");
@@ -277,7 +261,7 @@ TEST(Pop3Session, GreetingRefusedAndImapOnPop3Port) {
 TEST(Pop3Session, ServerClosingMidReply) {
   ScriptedServer server(user_pass_steps() + std::vector<Step>{step::expect("STAT"), step::close()});
   const Deadline deadline(5s);
-  const mailbox::Result result = pop3::run_pop3_check(options_for(server), deadline);
+  const mailbox::Result result = pop3::run_pop3_check(mailbox_options_for(server), deadline);
   ASSERT_TRUE(result.failure);
   EXPECT_EQ(result.failure->phase, Phase::mailbox);
   EXPECT_EQ(result.failure->kind, ErrorKind::closed);
@@ -304,7 +288,7 @@ TEST(Pop3Session, AnyOfSeveralTokensAllFoundAndDeleted) {
                             step::send("+OK\r\n"),
                         } +
                         quit_steps());
-  mailbox::Options options = options_for(server);
+  mailbox::Options options = mailbox_options_for(server);
   options.search.tokens = {"t1", "t2", "t9"};
   options.delete_found = true;
   const Deadline deadline(5s);

@@ -4,64 +4,20 @@
 
 #include <gtest/gtest.h>
 
-#include <deque>
-
 #include "check_mail/net/error.hpp"
 #include "check_mail/util/base64.hpp"
+#include "support/fake_sasl_server.hpp"
 
 using namespace check_mail::transport;
 using namespace check_mail::transport::sasl;
+using check_mail::test_support::failure;
+using check_mail::test_support::FakeSaslServer;
+using check_mail::test_support::success;
 using check_mail::util::base64_encode;
 
 namespace {
 
-// Plays the server's answers in order and records what the client sent, as the transcript
-// would show it and as it went on the wire.
-struct FakeServer {
-  std::deque<ServerAnswer> answers;
-  std::vector<std::string> wire;
-  std::vector<std::string> shown;
-  std::vector<std::string> notes;
-  std::size_t max_initial = 1000;
-  std::string refused_mechanism;
-
-  ServerAnswer next() {
-    if (answers.empty()) throw TransportError(ErrorKind::closed, "script ended");
-    ServerAnswer answer = answers.front();
-    answers.pop_front();
-    return answer;
-  }
-
-  Adapter adapter() {
-    Adapter a;
-    a.initial_response_fits = [this](std::string_view, std::size_t size) { return size <= max_initial; };
-    a.start = [this](std::string_view mechanism, const std::optional<ClientMessage>& initial) {
-      wire.push_back("AUTH " + std::string(mechanism) + (initial ? " " + initial->wire : ""));
-      shown.push_back("AUTH " + std::string(mechanism) + (initial ? " " + initial->shown : ""));
-      return next();
-    };
-    a.respond = [this](const ClientMessage& message) {
-      wire.push_back(message.wire);
-      shown.push_back(message.shown);
-      return next();
-    };
-    a.cancel = [this] {
-      wire.push_back("*");
-      shown.push_back("*");
-      return next();
-    };
-    a.refused = [this](std::string_view mechanism) {
-      refused_mechanism = mechanism;
-      throw TransportError(ErrorKind::rejected, "AUTH " + std::string(mechanism) + " failed: 535 no");
-    };
-    a.note = [this](std::string_view text) { notes.emplace_back(text); };
-    return a;
-  }
-};
-
 ServerAnswer challenge(std::string text) { return {ServerAnswer::Kind::challenge, std::move(text), false}; }
-ServerAnswer success() { return {ServerAnswer::Kind::success, {}, false}; }
-ServerAnswer failure(bool unsupported = false) { return {ServerAnswer::Kind::failure, {}, unsupported}; }
 
 Credentials tim() {
   Credentials c;
@@ -73,7 +29,7 @@ Credentials tim() {
 }  // namespace
 
 TEST(SaslEngine, PlainSendsItsInitialResponseRedacted) {
-  FakeServer server;
+  FakeSaslServer server;
   server.answers = {success()};
   EXPECT_EQ(authenticate(server.adapter(), {Mechanism::plain}, tim(), {}), Mechanism::plain);
   EXPECT_EQ(server.wire, (std::vector<std::string>{"AUTH PLAIN AHRpbQB0YW5zdGFhZnRhbnN0YWFm"}));
@@ -81,7 +37,7 @@ TEST(SaslEngine, PlainSendsItsInitialResponseRedacted) {
 }
 
 TEST(SaslEngine, InitialResponseTooLongWaitsForTheEmptyChallenge) {
-  FakeServer server;
+  FakeSaslServer server;
   server.max_initial = 10;
   server.answers = {challenge(""), success()};
   EXPECT_EQ(authenticate(server.adapter(), {Mechanism::plain}, tim(), {}), Mechanism::plain);
@@ -90,7 +46,7 @@ TEST(SaslEngine, InitialResponseTooLongWaitsForTheEmptyChallenge) {
 }
 
 TEST(SaslEngine, LoginAnswersBothPromptsRedacted) {
-  FakeServer server;
+  FakeSaslServer server;
   server.answers = {challenge("VXNlcm5hbWU6"), challenge("UGFzc3dvcmQ6"), success()};
   EXPECT_EQ(authenticate(server.adapter(), {Mechanism::login}, tim(), {}), Mechanism::login);
   EXPECT_EQ(server.wire,
@@ -99,14 +55,14 @@ TEST(SaslEngine, LoginAnswersBothPromptsRedacted) {
 }
 
 TEST(SaslEngine, CramMd5AnswersTheChallenge) {
-  FakeServer server;
+  FakeSaslServer server;
   server.answers = {challenge(base64_encode("<1896.697170952@postoffice.reston.mci.net>")), success()};
   EXPECT_EQ(authenticate(server.adapter(), {Mechanism::cram_md5}, tim(), {}), Mechanism::cram_md5);
   EXPECT_EQ(server.wire.back(), "dGltIGI5MTNhNjAyYzdlZGE3YTQ5NWI0ZTZlNzMzNGQzODkw");
 }
 
 TEST(SaslEngine, MalformedChallengeCancelsTheExchange) {
-  FakeServer server;
+  FakeSaslServer server;
   server.answers = {challenge("not base64!"), failure()};
   try {
     (void)authenticate(server.adapter(), {Mechanism::cram_md5}, tim(), {});
@@ -119,7 +75,7 @@ TEST(SaslEngine, MalformedChallengeCancelsTheExchange) {
 }
 
 TEST(SaslEngine, FallsBackToTheNextMechanismWhenRefusedAsUnsupported) {
-  FakeServer server;
+  FakeSaslServer server;
   server.answers = {failure(true), success()};
   EXPECT_EQ(authenticate(server.adapter(), {Mechanism::cram_md5, Mechanism::plain}, tim(), {}), Mechanism::plain);
   EXPECT_EQ(server.shown, (std::vector<std::string>{"AUTH CRAM-MD5", "AUTH PLAIN <redacted>"}));
@@ -128,7 +84,7 @@ TEST(SaslEngine, FallsBackToTheNextMechanismWhenRefusedAsUnsupported) {
 }
 
 TEST(SaslEngine, WrongPasswordIsTheServersRefusalWithoutFallback) {
-  FakeServer server;
+  FakeSaslServer server;
   server.answers = {challenge(base64_encode("<1.2@x>")), failure(false)};
   try {
     (void)authenticate(server.adapter(), {Mechanism::cram_md5, Mechanism::plain}, tim(), {});
@@ -141,7 +97,7 @@ TEST(SaslEngine, WrongPasswordIsTheServersRefusalWithoutFallback) {
 }
 
 TEST(SaslEngine, LastMechanismRefusedAsUnsupportedIsTheServersRefusal) {
-  FakeServer server;
+  FakeSaslServer server;
   server.answers = {failure(true), failure(true)};
   EXPECT_THROW((void)authenticate(server.adapter(), {Mechanism::cram_md5, Mechanism::plain}, tim(), {}),
                TransportError);
@@ -149,7 +105,7 @@ TEST(SaslEngine, LastMechanismRefusedAsUnsupportedIsTheServersRefusal) {
 }
 
 TEST(SaslEngine, NothingToTryIsUnsupported) {
-  FakeServer server;
+  FakeSaslServer server;
   try {
     (void)authenticate(server.adapter(), {}, tim(), {{"GSSAPI"}});
     FAIL();
@@ -160,7 +116,7 @@ TEST(SaslEngine, NothingToTryIsUnsupported) {
 }
 
 TEST(SaslEngine, InitialResponseIgnoredByTheServerIsSentAgain) {
-  FakeServer server;
+  FakeSaslServer server;
   server.answers = {challenge(""), success()};
   EXPECT_EQ(authenticate(server.adapter(), {Mechanism::plain}, tim(), {}), Mechanism::plain);
   EXPECT_EQ(server.wire,
@@ -168,7 +124,7 @@ TEST(SaslEngine, InitialResponseIgnoredByTheServerIsSentAgain) {
 }
 
 TEST(SaslEngine, UnexpectedChallengeAfterPlainCancels) {
-  FakeServer server;
+  FakeSaslServer server;
   server.answers = {challenge(""), challenge(""), failure()};
   try {
     (void)authenticate(server.adapter(), {Mechanism::plain}, tim(), {});

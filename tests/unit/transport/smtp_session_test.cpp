@@ -49,11 +49,6 @@ std::vector<Step> starttls_prefix(CertKind kind = CertKind::valid) {
           step::start_tls(pki().get(kind))};
 }
 
-std::vector<Step> operator+(std::vector<Step> a, const std::vector<Step>& b) {
-  a.insert(a.end(), b.begin(), b.end());
-  return a;
-}
-
 std::vector<Step> quit_steps() { return {step::expect("QUIT"), step::send("221 2.0.0 Bye\r\n"), step::close()}; }
 
 std::string transcript_of(const Result& result) { return result.transcript.to_string(); }

@@ -14,6 +14,8 @@
 #include <thread>
 #include <vector>
 
+#include "support/temp_dir.hpp"
+
 namespace check_mail::util {
 namespace {
 
@@ -21,15 +23,6 @@ namespace fs = std::filesystem;
 
 class Files : public ::testing::Test {
 protected:
-  void SetUp() override {
-    std::string pattern = (fs::temp_directory_path() / "check_mail_files_XXXXXX").string();
-    ASSERT_NE(::mkdtemp(pattern.data()), nullptr);
-    dir_ = pattern;
-  }
-  void TearDown() override {
-    std::error_code ignored;
-    fs::remove_all(dir_, ignored);
-  }
   std::string path(const std::string& name) const { return (dir_ / name).string(); }
   static std::string slurp(const std::string& file) {
     std::ifstream in(file, std::ios::binary);
@@ -50,7 +43,8 @@ protected:
     return names;
   }
 
-  fs::path dir_;
+  test_support::TempDir temp_{"check_mail_files"};
+  const fs::path dir_ = temp_.path();
 };
 
 // Sets the process umask for one test and restores it.
@@ -238,6 +232,17 @@ TEST_F(Files, PrivateDirectoryIsCreated0700AndChecked) {
   spit(path("file"), "x", 0600);
   EXPECT_TRUE(make_private_directory(path("file")).has_value());
   EXPECT_TRUE(make_private_directory("").has_value());
+}
+
+TEST_F(Files, PrivateDirectoryProblemCreatesNothing) {
+  EXPECT_TRUE(private_directory_problem(path("missing")).has_value());
+  EXPECT_FALSE(fs::exists(path("missing")));
+  ASSERT_EQ(make_private_directory(path("mine")), std::nullopt);
+  EXPECT_EQ(private_directory_problem(path("mine")), std::nullopt);
+  ::chmod(path("mine").c_str(), 0777);
+  auto problem = private_directory_problem(path("mine"));
+  ASSERT_TRUE(problem.has_value());
+  EXPECT_NE(problem->find("writable by other users"), std::string::npos) << *problem;
 }
 
 }  // namespace

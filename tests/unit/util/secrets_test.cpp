@@ -13,6 +13,8 @@
 #include <stdexcept>
 #include <string>
 
+#include "support/temp_dir.hpp"
+
 namespace check_mail::util {
 namespace {
 
@@ -22,17 +24,8 @@ constexpr const char* kEnv = "CHECK_MAIL_UNIT_TEST_SECRET";
 
 class Secrets : public ::testing::Test {
 protected:
-  void SetUp() override {
-    std::string pattern = (fs::temp_directory_path() / "check_mail_secrets_XXXXXX").string();
-    ASSERT_NE(::mkdtemp(pattern.data()), nullptr);
-    dir_ = pattern;
-    ::unsetenv(kEnv);
-  }
-  void TearDown() override {
-    ::unsetenv(kEnv);
-    std::error_code ignored;
-    fs::remove_all(dir_, ignored);
-  }
+  void SetUp() override { ::unsetenv(kEnv); }
+  void TearDown() override { ::unsetenv(kEnv); }
   std::string file(const std::string& content, mode_t mode = 0600, const std::string& name = "password") {
     std::string path = (dir_ / name).string();
     std::ofstream(path, std::ios::binary) << content;
@@ -49,7 +42,8 @@ protected:
     return {};
   }
 
-  fs::path dir_;
+  test_support::TempDir temp_{"check_mail_secrets"};
+  const fs::path dir_ = temp_.path();
 };
 
 TEST_F(Secrets, NothingSetIsNullopt) {

@@ -123,6 +123,15 @@ TEST(ParseInteger, Rejects) {
     EXPECT_FALSE(parse_integer(text, LLONG_MIN, LLONG_MAX).has_value()) << "'" << text << "'";
 }
 
+TEST(ParseDigits, DigitsOnlyUpToNineteen) {
+  EXPECT_EQ(parse_digits("0"), 0u);
+  EXPECT_EQ(parse_digits("007"), 7u);
+  EXPECT_EQ(parse_digits("9999999999999999999"), 9999999999999999999ULL) << "19 digits, above LLONG_MAX";
+  EXPECT_FALSE(parse_digits("12345678901234567890")) << "20 digits";
+  for (const char* text : {"", "+1", "-1", " 1", "1 ", "1.0", "0x1", "1e3", "١"})
+    EXPECT_FALSE(parse_digits(text).has_value()) << "'" << text << "'";
+}
+
 TEST(FormatNumber, LikePerlPrintsAScalar) {
   struct {
     double value;

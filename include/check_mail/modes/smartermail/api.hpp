@@ -1,6 +1,7 @@
 #pragma once
 // The SmarterMail REST API as Centreon's plugin calls it: log in for a bearer token, cache the
 // token between runs, GET a settings endpoint, re-login once when the token is refused.
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -16,6 +17,9 @@ namespace check_mail::modes::smartermail {
 
 // Connection and authentication options shared by the SmarterMail modes.
 std::vector<cli::OptionSpec> api_options();
+
+// The --filter-<noun> option of a mode with one instance per <noun> (spools, services).
+cli::OptionSpec instance_filter_option(const std::string& noun);
 
 class Api {
 public:
@@ -59,6 +63,20 @@ void map_spools(const nlohmann::json& reply, const std::optional<output::Regex>&
 void map_services(const nlohmann::json& reply, const std::optional<output::Regex>& filter,
                   const std::string& filter_text, output::CounterGroup& group, output::Report& report);
 void map_licenses(const nlohmann::json& reply, output::CounterGroup& group);
+
+// What map_spools and map_services share: one instance per member of the reply's object
+// `member`, named after it (sanitised), its values from values_of(name, value), unless its name
+// does not match the filter (--filter-<noun>; noted in report's debug lines). Throws CheckError
+// when the reply has no such object, and when no instance is left.
+struct InstanceReply {
+  std::string endpoint;  // "/settings/sysadmin/services", for the messages
+  std::string member;    // "services"
+  std::string noun;      // "service"
+};
+void map_instances(
+    const nlohmann::json& reply, const InstanceReply& shape, const std::optional<output::Regex>& filter,
+    const std::string& filter_text, output::CounterGroup& group, output::Report& report,
+    const std::function<output::Values(const std::string& name, const nlohmann::json& value)>& values_of);
 
 // accessTokenExpiration: "2026-11-23T13:45:00Z", with optional fractional seconds and a zone
 // ("Z", "+02:00", "+0200", "+02"); no zone means UTC. Epoch seconds, or nullopt if malformed.
