@@ -12,7 +12,7 @@ build_packages=(cmake ninja-build g++ pkg-config dpkg-dev libcurl4-openssl-dev n
 test_packages=(python3 openssl curl swaks postfix dovecot-core dovecot-imapd dovecot-pop3d dovecot-lmtpd
   centreon-plugins libjson-xs-perl libwww-perl liblwp-protocol-https-perl libxml-libxml-perl
   libmemcached-libmemcached-perl monitoring-plugins-basic
-  nagios4-core icinga2-bin hyperfine time clang libclang-rt-14-dev valgrind rpm rpmlint debugedit lintian
+  nagios4-core icinga2-bin hyperfine time clang libclang-rt-14-dev valgrind rpm rpmlint debugedit elfutils lintian
   strace file man-db cpio)
 
 packages=("${build_packages[@]}")

@@ -76,7 +76,12 @@ void prepare_interrupts(const check_mail::output::RenderOptions& render) {
 // Async-signal-safe: a prepared message and _exit.
 void on_signal(int signal_number) {
   check_mail::util::remove_unfinished_file();       // a state file being written: leave no temporary behind
-  if (g_finishing.exchange(1)) _exit(g_exit_code);  // the result is on its way out: end with its code
+  if (g_finishing.exchange(1)) {
+    // main() is writing the result. The watchdog lets it finish: the result is what it waits
+    // for (ending here lost the line being written). An interrupt ends it with the result's code.
+    if (signal_number == SIGALRM) return;
+    _exit(g_exit_code);
+  }
   for (const Interrupt& interrupt : g_interrupts) {
     if (interrupt.signal_number != signal_number) continue;
     if (!interrupt.text.empty()) {

@@ -67,15 +67,18 @@ std::string gai_reason(int status, int saved_errno) {
   return gai_strerror(status);
 }
 
-// Runs getaddrinfo() on a detached thread and waits for it no longer than the deadline.
+// Runs getaddrinfo() on its own thread and waits for it no longer than the deadline. A lookup
+// in time is joined (it has posted its result and is returning), so no thread is left running
+// when the process exits; one past the deadline is detached: getaddrinfo cannot be cancelled.
 AddrinfoList lookup_with_deadline(const std::string& host, const addrinfo& hints, const std::string& service,
                                   AddressFamily family, const Deadline& deadline) {
   auto pending = std::make_shared<PendingLookup>();
   pending->host = host;
   pending->service = service;
   pending->hints = hints;
+  std::thread worker;
   try {
-    std::thread([pending] {
+    worker = std::thread([pending] {
       addrinfo* list = nullptr;
       const int status = getaddrinfo(pending->host.c_str(), pending->service.c_str(), &pending->hints, &list);
       const int saved_errno = errno;
@@ -85,18 +88,22 @@ AddrinfoList lookup_with_deadline(const std::string& host, const addrinfo& hints
       pending->result.reset(list);
       pending->done = true;
       pending->finished.notify_all();
-    }).detach();
+    });
   } catch (const std::system_error& e) {
     throw TransportError(ErrorKind::io, "cannot start host name lookup for '" + host + "': " + e.what());
   }
 
   std::unique_lock lock(pending->mutex);
-  if (!pending->finished.wait_until(lock, deadline.end(), [&] { return pending->done; })) {
+  const bool in_time = pending->finished.wait_until(lock, deadline.end(), [&] { return pending->done; });
+  lock.unlock();
+  if (!in_time) {
+    worker.detach();
     char seconds[32];
     std::snprintf(seconds, sizeof seconds, "%.2f", deadline.elapsed_seconds());
     throw TransportError(ErrorKind::timeout,
                          "timeout after " + std::string(seconds) + " s resolving host name '" + host + "'");
   }
+  worker.join();
   if (pending->status != 0) {
     throw TransportError(ErrorKind::dns, "cannot resolve host name '" + host + "'" + family_suffix(family) + ": " +
                                              gai_reason(pending->status, pending->saved_errno));
