@@ -75,8 +75,7 @@ const CurlApi& curl_api() {
     // time its load-time constructor spends initialising itself (documented GnuTLS switch).
     ::setenv("GNUTLS_NO_IMPLICIT_INIT", "1", 0);
     // RTLD_LAZY: libcurl and its thirty-odd libraries bind a function when it is first called,
-    // not all of them at load (3M instructions, a third of an HTTP check's, by callgrind). It
-    // weakens nothing: a library linked with BIND_NOW is bound at load all the same, and the
+    // not all of them at load (docs/building.md has the measurement). It weakens nothing: a library linked with BIND_NOW is bound at load all the same, and the
     // others' PLT stays writable whichever flag is given (only -z now at their link makes it
     // read-only).
     for (const char* name : {"libcurl.so.4", "libcurl.so", "libcurl-gnutls.so.4"})
@@ -291,7 +290,7 @@ HttpResponse HttpClient::perform_unredacted(const HttpRequest& request, const De
   if (!options_.capath.empty()) api.easy_setopt(h, CURLOPT_CAPATH, options_.capath.c_str());
   if (!options_.insecure && options_.cafile.empty() && options_.capath.empty() &&
       api.easy_setopt(h, CURLOPT_SSL_CTX_FUNCTION, &trust_system_store) == CURLE_OK) {
-    // libcurl's own default reads the whole CA bundle (~16 ms) on every run; the lazily read
+    // libcurl's own default reads the whole CA bundle on every run; the lazily read
     // store finds a public CA in the hashed directory. (An OpenSSL libcurl: others refuse the
     // option and keep their default.)
     api.easy_setopt(h, CURLOPT_CAINFO, static_cast<const char*>(nullptr));
