@@ -14,22 +14,17 @@
 #   4. valgrind         tests/e2e/run_valgrind.py: SmarterMail and smtp cases once under memcheck,
 #                       with the normal build's binary (no errors, no definite/possible leaks)
 #   5. fuzzing          tests/fuzz/run.sh ${FUZZ_SECONDS:-12} (every target, fails on any finding)
-#   6. offline+CET      `unshare -n` configure and build of check_mail in a fresh directory: no
-#                       step may need the network (skipped with a note where unshare -n is refused);
-#                       on x86-64 with CXXFLAGS=-fcf-protection (and -O0: neither gate depends on
-#                       the optimisation, and it builds fastest), and the project's objects, linked
-#                       together with `ld -r`, must carry the "x86 feature: IBT, SHSTK" property
-#                       (readelf -n). The executable itself cannot: Debian 12's crt1.o/crti.o lack
-#                       the note, and the linker keeps only what every input has.
-#   7. packages         packaging/check-packages.sh (the packaged binaries' full RELRO and BIND_NOW
-#                       are checked there); the RPM is built with $RPMBUILD_ARGS, which CI sets to
-#                       --without tests (its %check runs the unit tests the normal build ran)
+#   6. packages         packaging/check-packages.sh: the RPM (built with $RPMBUILD_ARGS, which CI
+#                       sets to --without tests: its %check runs the unit tests the normal build
+#                       ran) and the .deb, which is also the offline and CET gate: configured and
+#                       built with no network, with -fcf-protection on x86-64 (check-deb.sh); the
+#                       packaged binaries' full RELRO and BIND_NOW are checked there too
 #
 # Every step runs (a failed build skips what needs it); the timings and results are printed at
 # the end, and the exit status is non-zero if any step failed. Budget: about 15 minutes on 2 cores.
 #   SAN_BUILD_DIR, BUILD_DIR, FUZZ_SECONDS, CTEST_JOBS (default: nproc) override the defaults;
 #   CI_EXTRAS_SKIP="valgrind packages" leaves steps out (names: build unit e2e valgrind fuzz
-#   offline packages), for local runs: CI runs them all.
+#   packages), for local runs: CI runs them all.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -50,6 +45,17 @@ total_start=$(date +%s)
 
 wanted() { [[ " ${CI_EXTRAS_SKIP:-} " != *" $1 "* ]]; }
 
+# record NAME SECONDS STATUS: one line of the summary.
+record() {
+  local outcome=ok
+  if (($3 != 0)); then
+    outcome="FAILED (exit $3)"
+    failed=1
+  fi
+  results+=("$(printf '%-18s %5ss  %s' "$1" "$2" "$outcome")")
+  echo "=== ci-extras: $1: $outcome in $2s"
+}
+
 # step NAME COMMAND...: runs it, times it, records the outcome.
 step() {
   local name=$1
@@ -59,14 +65,7 @@ step() {
   local start=$(date +%s)
   "$@"
   local status=$?
-  local elapsed=$(($(date +%s) - start))
-  local outcome=ok
-  if ((status != 0)); then
-    outcome="FAILED (exit $status)"
-    failed=1
-  fi
-  results+=("$(printf '%-18s %5ss  %s' "$name" "$elapsed" "$outcome")")
-  echo "=== ci-extras: $name: $outcome in ${elapsed}s"
+  record "$name" $(($(date +%s) - start)) $status
   return $status
 }
 
@@ -77,8 +76,13 @@ skip() {
 
 configure_and_build() {
   CC=clang CXX=clang++ cmake -S . -B "$san_build" -G Ninja -DCMAKE_BUILD_TYPE=Debug \
-    -DCMAKE_CXX_FLAGS_DEBUG="-O1 -gline-tables-only" -DCHECK_MAIL_SANITIZE=ON -DCHECK_MAIL_FUZZ=ON -DCHECK_MAIL_WERROR=ON >/dev/null &&
-    cmake --build "$san_build" -j"$(nproc)" && cmake --build "$san_build" --target check_mail_fuzzers -j"$(nproc)"
+    -DCMAKE_CXX_FLAGS_DEBUG="-O1 -gline-tables-only" -DCHECK_MAIL_SANITIZE=ON -DCHECK_MAIL_FUZZ=ON \
+    -DCHECK_MAIL_WERROR=ON >/dev/null || return 1
+  # The unit tests only when they run (CI_EXTRAS_SKIP="unit" builds the plugin and the fuzzers).
+  if wanted unit; then
+    cmake --build "$san_build" -j"$(nproc)" || return 1
+  fi
+  cmake --build "$san_build" -j"$(nproc)" --target check_mail check_mail_fuzzers
 }
 
 ctest_label() {
@@ -91,45 +95,6 @@ valgrind_cases() {
 
 fuzzing() {
   FUZZ_BUILD_DIR="$san_build" tests/fuzz/run.sh "$fuzz_seconds"
-}
-
-# Configure and build with no network at all (a fresh directory each time, so nothing cached
-# from an earlier configure can hide a download). On x86-64 the same build takes
-# CXXFLAGS=-fcf-protection from the environment, as distributions pass it, and checks that it
-# reached every object: the IBT and SHSTK properties survive `ld -r` of them all only if each
-# object has them. One build serves both gates.
-offline_and_cet_build() {
-  local dir status=0
-  dir=$(mktemp -d "$root/build-offline.XXXXXX")
-  local flags=(-O0)
-  [[ $(uname -m) == x86_64 ]] && flags+=(-fcf-protection)
-  local log=$dir/build.log
-  if CXXFLAGS="${flags[*]}" unshare -n cmake -S . -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=None \
-        -DCHECK_MAIL_TESTS=OFF >"$log" 2>&1 &&
-      unshare -n ninja -C "$dir" check_mail >>"$log" 2>&1 &&
-      [[ $("$dir/src/check_mail" --version) == "check_mail "* ]]; then  # (--version exits 3, as Centreon's plugins do)
-    echo "offline: configured and built with no network (CXXFLAGS=${flags[*]})"
-    if ((${#flags[@]})); then
-      local objects=()
-      mapfile -t objects < <(find "$dir/src" -name '*.o')
-      if ld -r -o "$dir/all.o" "${objects[@]}" && readelf -n "$dir/all.o" | grep -q 'x86 feature: IBT, SHSTK'; then
-        echo "cet: ${#objects[@]} objects, ld -r: x86 feature: IBT, SHSTK"
-      else
-        echo "cet: the objects of $dir lost the IBT/SHSTK property:" >&2
-        readelf -n "$dir/all.o" >&2
-        for object in "${objects[@]}"; do
-          readelf -n "$object" | grep -q 'IBT, SHSTK' || echo "  without it: ${object#"$dir"/}" >&2
-        done
-        status=1
-      fi
-    fi
-  else
-    echo "offline: the build failed; the end of its log:" >&2
-    tail -n 40 "$log" >&2
-    status=1
-  fi
-  rm -rf "$dir"
-  return $status
 }
 
 left_out() { results+=("$(printf '%-18s %5s   %s' "$1" "-" "left out (CI_EXTRAS_SKIP)")"); }
@@ -161,20 +126,20 @@ else
   skip "valgrind e2e" "no $main_build/src/check_mail: run scripts/run-tests.sh first"
 fi
 
+# The fuzzers (one process, one core) run beside the package builds rather than before them:
+# the two cores are used, and fuzzing for a fixed time only gets fewer runs.
+fuzz_pid=""
 if ! wanted fuzz; then
   left_out "fuzz"
 elif ((built)) && [[ -x $san_build/tests/fuzz/fuzz_range ]]; then
-  step "fuzz ${fuzz_seconds}s/target" fuzzing
+  fuzz_log=$(mktemp)
+  fuzz_start=$(date +%s)
+  echo
+  echo "=== ci-extras: fuzz ${fuzz_seconds}s/target (beside the packages; its log follows them)"
+  fuzzing >"$fuzz_log" 2>&1 &
+  fuzz_pid=$!
 else
   skip "fuzz" "no fuzz targets built"
-fi
-
-if ! wanted offline; then
-  left_out "offline+CET build"
-elif unshare -n true 2>/dev/null; then
-  step "offline+CET build" offline_and_cet_build
-else
-  results+=("$(printf '%-18s %5s   %s' "offline build" "-" "not run (unshare -n refused: needs root or user namespaces)")")
 fi
 
 if ! wanted packages; then
@@ -183,6 +148,16 @@ elif [[ -x packaging/check-packages.sh ]]; then
   step "packages" packaging/check-packages.sh
 else
   results+=("$(printf '%-18s %5s   %s' "packages" "-" "not run (no packaging/check-packages.sh)")")
+fi
+
+if [[ -n $fuzz_pid ]]; then
+  wait "$fuzz_pid"
+  fuzz_status=$?
+  echo
+  echo "=== ci-extras: fuzz ${fuzz_seconds}s/target"
+  cat "$fuzz_log"
+  rm -f "$fuzz_log"
+  record "fuzz ${fuzz_seconds}s/target" $(($(date +%s) - fuzz_start)) $fuzz_status
 fi
 
 echo

@@ -3,7 +3,9 @@
 #
 #   1. configures $DEB_BUILD_DIR (default build-deb; no tests) afresh with Debian's hardening
 #      flags from dpkg-buildflags (hardening=+all: -D_FORTIFY_SOURCE=2, -fstack-protector-strong,
-#      -z relro -z now) in CXXFLAGS/LDFLAGS, and builds the target `deb` (CPack);
+#      -z relro -z now, and -fcf-protection on x86-64) in CXXFLAGS/LDFLAGS, and builds the
+#      target `deb` (CPack), both with no network (unshare -n); every object must keep the CET
+#      (IBT, SHSTK) property;
 #   2. checks the control fields (dpkg-deb -I: Depends from dpkg-shlibdeps plus libcurl4, which
 #      is dlopen()ed) and the contents (dpkg-deb -c): paths, the Centreon link, owners;
 #   3. runs lintian: any error or warning fails;
@@ -22,17 +24,49 @@ checker=check-deb
 source "$top/packaging/check-common.sh"
 require_tools "scripts/install-deps.sh installs what is needed" cmake cpack dpkg-deb dpkg-shlibdeps dpkg-buildflags lintian man readelf
 
-step "configure $build and build the package"
+step "configure $build and build the package, offline"
 # CMake takes CXXFLAGS and LDFLAGS from the environment when a build directory is first
-# configured: a fresh cache, so that these flags are the ones used.
+# configured: a fresh cache, so that these flags are the ones used. Built as a buildd builds:
+# with no network (unshare -n, where this user may), so no step can need one; and on x86-64
+# with -fcf-protection, which Ubuntu's and Debian 13's dpkg-buildflags add (Debian 12's not).
 export DEB_BUILD_MAINT_OPTIONS=hardening=+all
+cet=0
+if [[ $(uname -m) == x86_64 ]]; then
+  export DEB_CXXFLAGS_MAINT_APPEND=-fcf-protection
+  cet=1
+fi
 CXXFLAGS="$(dpkg-buildflags --get CPPFLAGS) $(dpkg-buildflags --get CXXFLAGS)"
 LDFLAGS=$(dpkg-buildflags --get LDFLAGS)
 export CXXFLAGS LDFLAGS
+offline=()
+if unshare -n true 2>/dev/null; then
+  offline=(unshare -n)
+else
+  echo "$checker: unshare -n is refused here: the package is built with the network" >&2
+fi
 rm -f "$build/CMakeCache.txt"
-cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCHECK_MAIL_TESTS=OFF >/dev/null
+"${offline[@]}" cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCHECK_MAIL_TESTS=OFF >/dev/null
 rm -f "$build"/packages/*.deb
-cmake --build "$build" --target deb
+"${offline[@]}" cmake --build "$build" --target deb
+((${#offline[@]})) && echo "$checker: configured and built with no network"
+
+if ((cet)); then
+  step "CET: every object keeps the IBT and SHSTK property"
+  # The executable cannot show it: Debian 12's crt1.o and crti.o lack the note, and the linker
+  # keeps only what every input has. The project's objects linked together with `ld -r` keep it
+  # only if each has it. (The objects of this build graph: not stale ones of removed sources.)
+  mapfile -t objects < <(ninja -C "$build" -t targets all | sed -n 's/^\(src\/[^:]*\.o\): .*/\1/p')
+  ((${#objects[@]} > 0)) || fail "no objects found in $build"
+  (cd "$build" && ld -r -o all-objects.o "${objects[@]}")
+  if ! readelf -n "$build/all-objects.o" | grep -q 'x86 feature: IBT, SHSTK'; then
+    for object in "${objects[@]}"; do
+      readelf -n "$build/$object" | grep -q 'IBT, SHSTK' || echo "  without it: $object" >&2
+    done
+    fail "the objects lost the IBT/SHSTK property"
+  fi
+  echo "$checker: ${#objects[@]} objects, ld -r: x86 feature: IBT, SHSTK"
+  rm -f "$build/all-objects.o"
+fi
 
 version=$(project_version "$build")
 deb=$build/packages/check-mail_${version}-1_$(dpkg --print-architecture).deb
