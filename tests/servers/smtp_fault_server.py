@@ -47,8 +47,9 @@ import os
 import socket
 import ssl
 import struct
-import threading
 import time
+
+from loopback_server import LoopbackServer
 
 READ_LIMIT = 1 << 20  # a line longer than this from the client ends the script
 
@@ -84,62 +85,14 @@ class _Conn:
         return data
 
 
-class FaultServer:
+class FaultServer(LoopbackServer):
     def __init__(self, script, certs_dir=None, host="127.0.0.1", port=0, family=socket.AF_INET):
         self.script = list(script)
         self.certs_dir = certs_dir
         self.received = []        # lines the client sent, in order (all connections)
         self.messages = []        # message contents received after DATA
         self.errors = []          # what went wrong inside scripts (for diagnostics)
-        self.connections = 0
-        self._lock = threading.Lock()
-        self._listener = socket.socket(family, socket.SOCK_STREAM)
-        self._listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        self._listener.bind((host, port))
-        self._listener.listen(16)
-        self.port = self._listener.getsockname()[1]
-        self._stop = threading.Event()
-        self._threads = []
-        self._accepter = threading.Thread(target=self._accept_loop, daemon=True)
-
-    # -------------------------------------------------------------- life cycle
-    def start(self):
-        self._accepter.start()
-        return self
-
-    def stop(self):
-        self._stop.set()
-        try:
-            # wake accept() up
-            with socket.create_connection(("127.0.0.1", self.port), timeout=0.5):
-                pass
-        except OSError:
-            pass
-        self._listener.close()
-        self._accepter.join(2)
-        for t in self._threads:
-            t.join(2)
-
-    def __enter__(self):
-        return self.start()
-
-    def __exit__(self, *exc):
-        self.stop()
-
-    def _accept_loop(self):
-        while not self._stop.is_set():
-            try:
-                sock, _ = self._listener.accept()
-            except OSError:
-                return
-            if self._stop.is_set():
-                sock.close()
-                return
-            with self._lock:
-                self.connections += 1
-            t = threading.Thread(target=self._play, args=(sock,), daemon=True)
-            self._threads.append(t)
-            t.start()
+        super().__init__(host, port, family)
 
     # -------------------------------------------------------------- the script
     def _context(self, name):
@@ -154,7 +107,7 @@ class FaultServer:
         with self._lock:
             self.received.append(line.decode("latin-1"))
 
-    def _play(self, sock):
+    def _handle(self, sock):
         sock.settimeout(30)  # a script never outlives a test by much
         conn = _Conn(sock)
         try:

@@ -35,8 +35,9 @@ import os
 import selectors
 import socket
 import ssl
-import threading
 import time
+
+from loopback_server import LoopbackServer
 
 IO_TIMEOUT = 30  # a relay never outlives a test by much
 CHUNK = 65536
@@ -70,7 +71,7 @@ class _Lines:
                 return b"".join(lines)
 
 
-class TlsProxy:
+class TlsProxy(LoopbackServer):
     def __init__(self, backend_port, certs_dir, starttls=None, front_version=None, back_version=None,
                  cert="proxy", rewrite=None, backend_host="127.0.0.1", backend_name="localhost", port=0):
         if starttls not in (None, "smtp"):
@@ -84,62 +85,20 @@ class TlsProxy:
         self.rewrite = rewrite or (lambda data: data)
         self.sessions = []      # (client side, backend side) TLS versions, per connection
         self.errors = []
-        self.connections = 0
-        self._lock = threading.Lock()
-        self._listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        self._listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        self._listener.bind(("127.0.0.1", port))
-        self._listener.listen(16)
-        self.port = self._listener.getsockname()[1]
-        self._stop = threading.Event()
         # Written to by stop(): wakes every relay out of its select at once.
         self._wake_reader, self._wake_writer = socket.socketpair()
-        self._threads = []
-        self._accepter = threading.Thread(target=self._accept_loop, daemon=True)
+        super().__init__("127.0.0.1", port)
 
-    # -------------------------------------------------------------- life cycle
-    def start(self):
-        self._accepter.start()
-        return self
-
-    def stop(self):
-        self._stop.set()
+    # -------------------------------------------------------------- life cycle (LoopbackServer)
+    def _wake(self):
         try:
             self._wake_writer.send(b"x")
         except OSError:
             pass
-        try:
-            with socket.create_connection(("127.0.0.1", self.port), timeout=0.5):
-                pass  # wakes accept() up
-        except OSError:
-            pass
-        self._listener.close()
-        self._accepter.join(2)
-        for t in self._threads:
-            t.join(2)
+
+    def _closed(self):
         self._wake_reader.close()
         self._wake_writer.close()
-
-    def __enter__(self):
-        return self.start()
-
-    def __exit__(self, *exc):
-        self.stop()
-
-    def _accept_loop(self):
-        while not self._stop.is_set():
-            try:
-                client, _ = self._listener.accept()
-            except OSError:
-                return
-            if self._stop.is_set():
-                client.close()
-                return
-            with self._lock:
-                self.connections += 1
-            t = threading.Thread(target=self._handle, args=(client,), daemon=True)
-            self._threads.append(t)
-            t.start()
 
     # -------------------------------------------------------------- one connection
     def _contexts(self):
