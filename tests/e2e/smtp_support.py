@@ -29,10 +29,11 @@ NO_SUCH_HOST = "nonexistent.invalid"
 # One status line: the label, then text (Nagios: "OK: ...", never bare "OK").
 STATUS_RE = re.compile(r"^(OK|WARNING|CRITICAL|UNKNOWN): \S")
 EXIT_CODES = {"OK": 0, "WARNING": 1, "CRITICAL": 2, "UNKNOWN": 3}
-# Margin the process may take beyond --timeout (start-up, output, exit). A sanitized binary
-# (scripts/ci-extras.sh sets CHECK_MAIL_SANITIZED=1) starts slower and runs LeakSanitizer at its
-# end, which a loaded machine stretches further.
-TIMEOUT_SLACK = 1.5 if os.environ.get("CHECK_MAIL_SANITIZED") else 0.5
+# Margin the process may take beyond --timeout (start-up, output, exit). The normal build's run
+# checks that margin. A sanitized binary (scripts/ci-extras.sh sets CHECK_MAIL_SANITIZED=1) runs
+# LeakSanitizer at its end and starts slower, which a loaded machine stretches by seconds: there
+# the bound only tells a hang from an end.
+TIMEOUT_SLACK = 10.0 if os.environ.get("CHECK_MAIL_SANITIZED") else 0.5
 
 sys.path.insert(0, SERVERS)
 
