@@ -14,11 +14,11 @@
 #   4. valgrind         tests/e2e/run_valgrind.py: SmarterMail and smtp cases once under memcheck,
 #                       with the normal build's binary (no errors, no definite/possible leaks)
 #   5. fuzzing          tests/fuzz/run.sh ${FUZZ_SECONDS:-12} (every target, fails on any finding)
-#   6. packages         packaging/check-packages.sh: the RPM (built with $RPMBUILD_ARGS, which CI
-#                       sets to --without tests: its %check runs the unit tests the normal build
-#                       ran) and the .deb, which is also the offline and CET gate: configured and
-#                       built with no network, with -fcf-protection on x86-64 (check-deb.sh); the
-#                       packaged binaries' full RELRO and BIND_NOW are checked there too
+#   6. packages         packaging/check-packages.sh: the RPM (with RPM_SOURCE_ONLY=1, as CI sets
+#                       it, the source RPM and the spec only) and the .deb, which is also the
+#                       offline and CET gate: configured and built with no network, with
+#                       -fcf-protection on x86-64 (check-deb.sh); the packaged binaries' full RELRO
+#                       and BIND_NOW are checked there too
 #
 # Every step runs (a failed build skips what needs it); the timings and results are printed at
 # the end, and the exit status is non-zero if any step failed. Budget: about 15 minutes on 2 cores.

@@ -5,7 +5,8 @@
 # `rpm` calls it after `dist`) with rpmbuild in a private _topdir, and copies them to OUTDIR.
 # Works on EL and on Debian, where rpm's database is empty: the BuildRequires, which name EL
 # packages, cannot be checked there, so --nodeps is passed when the database knows no package.
-# Extra rpmbuild arguments can be given in $RPMBUILD_ARGS.
+# Extra rpmbuild arguments can be given in $RPMBUILD_ARGS; RPM_SOURCE_ONLY=1 builds the source
+# RPM only.
 set -euo pipefail
 
 die() { echo "build-rpm: error: $*" >&2; exit 1; }
@@ -42,6 +43,9 @@ if ! /bin/sh -c 'printf "ax" | read -d x v' 2>/dev/null && [[ -x /bin/bash ]]; t
   args+=(--define "__brp_compress /bin/bash %{_rpmconfigdir}/brp-compress %{?_prefix}")
 fi
 # shellcheck disable=SC2086
-rpmbuild -ba "${args[@]}" ${RPMBUILD_ARGS:-} "$topdir/SPECS/$(basename "$spec")"
+# RPM_SOURCE_ONLY=1: the source RPM alone (rpmbuild -bs), without compiling.
+build_mode=-ba
+[[ "${RPM_SOURCE_ONLY:-0}" == 1 ]] && build_mode=-bs
+rpmbuild "$build_mode" "${args[@]}" ${RPMBUILD_ARGS:-} "$topdir/SPECS/$(basename "$spec")"
 
 find "$topdir/RPMS" "$topdir/SRPMS" -name '*.rpm' -exec cp {} "$outdir/" \; -exec echo "build-rpm: {}" \;

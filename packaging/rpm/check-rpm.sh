@@ -23,16 +23,53 @@ checker=check-rpm
 source "$top/packaging/check-common.sh"
 require_tools "scripts/install-deps.sh installs rpm, rpmlint, cpio" rpmbuild rpm rpmlint rpm2cpio cpio git cmake man
 
+# Errors that are not the package's, each allowed by a pattern on rpmlint's message:
+#   no-signature             the package is not signed: signing is the release pipeline's job.
+#   no-packager-tag,         openSUSE policies of rpmlint's default configuration (Debian ships that
+#   no-group-tag             one): EL and Fedora set Packager in the build system and forbid it in
+#                            specs, and ignore Group.
+#   hardcoded-library-path   only for /usr/lib/centreon/plugins, Centreon's plugin directory on every
+#   in .../lib/centreon      architecture (EL's Centreon plugins live there, not in lib64).
+allowed=(
+  ': E: no-signature$'
+  ': E: no-packager-tag$'
+  ': E: no-group-tag$'
+  ': E: hardcoded-library-path in (/usr|%\{_prefix\})/lib/centreon(/plugins(/check_mail)?)?$'
+)
+# check_lint OUTPUT: fails on any rpmlint error the list above does not allow.
+check_lint() {
+  local errors pattern
+  errors=$(grep -E '^[^ ]+: E: ' <<<"$1" || true)
+  for pattern in "${allowed[@]}"; do
+    errors=$(grep -Ev "$pattern" <<<"$errors" || true)
+  done
+  [[ -z "$errors" ]] || fail "rpmlint errors:
+$errors"
+}
+
 step "configure $build and build the RPM"
 cmake -S . -B "$build" -G Ninja -DCHECK_MAIL_TESTS=OFF >/dev/null
 rm -f "$build"/packages/*.rpm
 cmake --build "$build" --target rpm
 
 version=$(project_version "$build")
-rpm_file=$(ls "$build"/packages/check_mail-"$version"-*.rpm 2>/dev/null | grep -v '\.src\.rpm$' | head -n 1)
 srpm_file=$(ls "$build"/packages/check_mail-"$version"-*.src.rpm 2>/dev/null | head -n 1)
-[[ -f "$rpm_file" ]] || fail "no binary RPM of version $version in $build/packages"
 [[ -f "$srpm_file" ]] || fail "no source RPM of version $version in $build/packages"
+
+if [[ "${RPM_SOURCE_ONLY:-0}" == 1 ]]; then
+  # The source RPM and the spec only (CI's time budget: the binary RPM is this script's run
+  # without RPM_SOURCE_ONLY, which packaging/check-packages.sh makes by default).
+  step "rpmlint (source RPM and spec only: RPM_SOURCE_ONLY=1)"
+  [[ "$(rpm -qp --qf '%{VERSION}' "$srpm_file")" == "$version" ]] || fail "source RPM version is not $version"
+  lint=$(rpmlint "$srpm_file" "$build/packaging/rpm/check_mail.spec" 2>&1 || true)
+  echo "$lint"
+  check_lint "$lint"
+  step "OK: $(basename "$srpm_file") (no binary RPM built: RPM_SOURCE_ONLY=1)"
+  exit 0
+fi
+
+rpm_file=$(ls "$build"/packages/check_mail-"$version"-*.rpm 2>/dev/null | grep -v '\.src\.rpm$' | head -n 1)
+[[ -f "$rpm_file" ]] || fail "no binary RPM of version $version in $build/packages"
 debuginfo_file=$(ls "$build"/packages/check_mail-debuginfo-"$version"-*.rpm 2>/dev/null | head -n 1)
 [[ -f "$debuginfo_file" ]] || fail "no check_mail-debuginfo RPM of version $version in $build/packages"
 
@@ -59,27 +96,9 @@ done
 if grep -qi 'sodium' <<<"$requires"; then fail "the RPM still requires libsodium"; fi
 
 step "rpmlint"
-# Errors that are not the package's, each allowed by a pattern on rpmlint's message:
-#   no-signature             the package is not signed: signing is the release pipeline's job.
-#   no-packager-tag,         openSUSE policies of rpmlint's default configuration (Debian ships that
-#   no-group-tag             one): EL and Fedora set Packager in the build system and forbid it in
-#                            specs, and ignore Group.
-#   hardcoded-library-path   only for /usr/lib/centreon/plugins, Centreon's plugin directory on every
-#   in .../lib/centreon      architecture (EL's Centreon plugins live there, not in lib64).
-allowed=(
-  ': E: no-signature$'
-  ': E: no-packager-tag$'
-  ': E: no-group-tag$'
-  ': E: hardcoded-library-path in (/usr|%\{_prefix\})/lib/centreon(/plugins(/check_mail)?)?$'
-)
 lint=$(rpmlint "$rpm_file" "$srpm_file" 2>&1 || true)
 echo "$lint"
-errors=$(grep -E '^[^ ]+: E: ' <<<"$lint" || true)
-for pattern in "${allowed[@]}"; do
-  errors=$(grep -Ev "$pattern" <<<"$errors" || true)
-done
-[[ -z "$errors" ]] || fail "rpmlint errors:
-$errors"
+check_lint "$lint"
 # A changelog whose last entry is not this version means the spec was not updated for a release.
 if grep -q 'incoherent-version-in-changelog' <<<"$lint"; then
   fail "the %changelog of packaging/rpm/check_mail.spec.in has no entry for $version"
