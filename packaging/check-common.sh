@@ -50,9 +50,10 @@ check_packaged_plugin() {
 # (readelf: a GNU_RELRO segment, FLAGS BIND_NOW and FLAGS_1 NOW in the dynamic section), and the
 # .note.dlopen note that declares libcurl.
 check_hardening() {
-  local binary=$1 dynamic notes
+  local binary=$1 dynamic segments notes
   dynamic=$(readelf -d "$binary")
-  readelf -lW "$binary" | grep -q 'GNU_RELRO' || fail "$binary has no GNU_RELRO segment"
+  segments=$(readelf -lW "$binary")  # read whole: `readelf | grep -q` fails under pipefail
+  grep -q 'GNU_RELRO' <<<"$segments" || fail "$binary has no GNU_RELRO segment"
   grep -Eq '\(FLAGS\) .*BIND_NOW' <<<"$dynamic" || fail "$binary lacks FLAGS BIND_NOW"
   grep -Eq '\(FLAGS_1\) .*NOW' <<<"$dynamic" || fail "$binary lacks FLAGS_1 NOW"
   # (readelf exits 1 over a note type it cannot decode, such as this one: its output is what counts)
