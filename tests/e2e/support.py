@@ -20,7 +20,7 @@ REPO = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, os.path.join(REPO, "tests", "servers"))
 
 from simctl import PASSWORD, USERNAME, Simulator  # noqa: E402  (re-exported)
-from smtp_support import NO_SUCH_HOST, closed_port, require_check_mail  # noqa: E402  (re-exported)
+from smtp_support import NO_SUCH_HOST, TIMEOUT_SLACK, closed_port, require_check_mail  # noqa: E402  (re-exported)
 
 GOLDEN_DIR = os.path.join(HERE, "golden", "centreon")
 # Upstream's current centreon_plugins.pl (github.com/centreon/centreon-plugins), captured with

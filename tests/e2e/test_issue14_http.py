@@ -30,7 +30,7 @@ import cases
 import support
 
 TIMEOUT = 2
-DEADLINE = TIMEOUT + 0.5
+DEADLINE = TIMEOUT + support.TIMEOUT_SLACK  # the margin beyond --timeout (smtp_support.py)
 NOBODY = 65534
 SECRET = "Sup3rS3cretPr0xy"
 NORMAL_SPOOLS = cases.BY_NAME["spools--normal"]

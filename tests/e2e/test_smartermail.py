@@ -22,7 +22,7 @@ import cases
 import support
 
 TIMEOUT = 2
-DEADLINE = TIMEOUT + 0.5
+DEADLINE = TIMEOUT + support.TIMEOUT_SLACK  # the margin beyond --timeout (smtp_support.py)
 
 
 def poller_extra(case):

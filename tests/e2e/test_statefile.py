@@ -27,7 +27,7 @@ import cases
 import support
 
 TIMEOUT = 2
-DEADLINE = TIMEOUT + 0.5
+DEADLINE = TIMEOUT + support.TIMEOUT_SLACK  # the margin beyond --timeout (smtp_support.py)
 NORMAL_SPOOLS = cases.BY_NAME["spools--normal"]
 NOBODY = 65534
 VERBOSE = ("--verbose",)  # long output, where the reason a cache could not be written is
