@@ -101,6 +101,33 @@ def compare(title, reference, candidate, runs, wall_target=None, memory_target=N
             "reference_ms": reference.median_ms, "candidate_ms": candidate.median_ms}
 
 
+# A program that does nothing but load the distribution's libcurl as check_mail does (dlopen, lazy
+# binding) and initialise it: the least memory any client on that library can peak at.
+LIBCURL_FLOOR_SOURCE = b"""
+#include <dlfcn.h>
+int main(void) {
+  void *curl = dlopen("libcurl.so.4", RTLD_LAZY);
+  if (!curl) return 1;
+  int (*global_init)(long) = (int (*)(long))dlsym(curl, "curl_global_init");
+  return global_init && global_init(3) == 0 ? 0 : 1;
+}
+"""
+
+
+def libcurl_memory_floor(centreon_peaks_mib):
+    with tempfile.TemporaryDirectory(prefix="bench-floor-") as tmp:
+        program = os.path.join(tmp, "libcurl_floor")
+        subprocess.run(["cc", "-O2", "-x", "c", "-", "-o", program, "-ldl"], input=LIBCURL_FLOOR_SOURCE, check=True)
+        floor = Measure("libcurl loaded and initialised, nothing else", [program])
+        floor.run()
+        floor.measure_memory()
+    target = min(centreon_peaks_mib) / 4
+    print(f"\nMemory floor of libcurl: a C program that only dlopen()s libcurl.so.4 and calls curl_global_init")
+    verdict = "leaves room for the check" if floor.peak_mib < target else "is less than libcurl alone needs"
+    print(f"  peak {floor.peak_mib:.1f} MiB (exit codes {sorted(floor.codes)}); the memory target, 1/4 of "
+          f"Centreon's lower peak, is {target:.1f} MiB: it {verdict}")
+
+
 def bench_smartermail(check_mail, runs):
     """spools over HTTP and over HTTPS (certificate verified by both tools), token cached."""
     from simctl import PASSWORD, USERNAME, Simulator
@@ -117,6 +144,8 @@ def bench_smartermail(check_mail, runs):
             candidate = Measure("check_mail", [check_mail] + common + [f"--cafile={sim.ca_file}"])
             results.append(compare(f"SmarterMail spools over {proto.upper()}, token cached", reference, candidate,
                                    runs, wall_target=1 / 10, memory_target=1 / 4))
+            results[-1]["reference_mib"] = reference.peak_mib
+    libcurl_memory_floor([result["reference_mib"] for result in results])
     return results
 
 

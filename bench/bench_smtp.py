@@ -9,10 +9,16 @@ Three cases, each check_mail's median wall time over the reference's (the target
   (c) a 1 MiB message over STARTTLS + AUTH PLAIN: curl --ssl-reqd --cacert -T file
       (libcurl's SMTP upload) vs check_mail --message-size=1048576 --cafile             <= 1.1
 
+Then the start-up floor: an empty C program linked as check_smtp is (libssl, libcrypto) against an
+empty C++ program linked as check_mail is (PCRE2, libssl, libcrypto and the shared C++ runtime),
+and what that difference alone makes of (a) and (b): the best ratio any C++ program on these
+shared libraries could reach, before doing any work.
+
 The stack runs in a temporary directory on a free port base and is removed afterwards.
 """
 
 import os
+import subprocess
 import sys
 import tempfile
 
@@ -42,6 +48,31 @@ def write_message(path, size, sender, recipient):
     with open(path, "wb") as f:
         f.write(head + body)
     assert os.path.getsize(path) == size
+
+
+def build_empty_programs(directory):
+    """Two programs that return at once: one linked as check_smtp, one as check_mail (ldd shows both)."""
+    c_program, cxx_program = os.path.join(directory, "empty_c"), os.path.join(directory, "empty_cxx")
+    source = b"int main(void) { return 0; }\n"
+    subprocess.run(["cc", "-O2", "-x", "c", "-", "-o", c_program, "-Wl,--no-as-needed", "-lssl", "-lcrypto"],
+                   input=source, check=True)
+    subprocess.run(["c++", "-O2", "-x", "c++", "-", "-o", cxx_program, "-Wl,--no-as-needed", "-lpcre2-8", "-lssl",
+                    "-lcrypto"], input=source, check=True)
+    return c_program, cxx_program
+
+
+def start_up_floor(runs, plain, starttls):
+    """The shared C++ runtime's start-up cost, and the ratios of (a) and (b) it alone implies."""
+    with tempfile.TemporaryDirectory(prefix="bench-floor-") as tmp:
+        c_program, cxx_program = build_empty_programs(tmp)
+        floor = compare("Start-up floor: empty programs, linked as check_smtp (C) and as check_mail (C++)",
+                        Measure("empty C (libssl, libcrypto)", [c_program]),
+                        Measure("empty C++ (+PCRE2, libstdc++)", [cxx_program]), runs)
+    extra_ms = floor["candidate_ms"] - floor["reference_ms"]
+    print(f"  the C++ runtime alone adds {extra_ms:.2f} ms a run: with no other cost, (a) would be at best "
+          f"{(plain['reference_ms'] + extra_ms) / plain['reference_ms']:.3f} (target 1.3) and (b) "
+          f"{(starttls['reference_ms'] + extra_ms) / starttls['reference_ms']:.3f} (target 1.1)")
+    return floor
 
 
 def bench_smtp(check_mail, runs):
@@ -79,6 +110,7 @@ def bench_smtp(check_mail, runs):
                 f"--email={user}", f"--message-size={MESSAGE_SIZE}"])
             results.append(compare("SMTP 1 MiB message, STARTTLS + AUTH PLAIN", reference, candidate, runs,
                                    wall_target=1.1))
+        results.append(start_up_floor(runs, results[0], results[1]))
     finally:
         stack.stop()
     return results

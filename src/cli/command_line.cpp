@@ -39,7 +39,8 @@ Options every_mode_pass(const std::vector<std::string>& args) {
 // mode's declarations decide.
 struct FirstPass {
   Options options;
-  bool mode_reading = false;  // options is the named mode's own reading of argv: run_mode's
+  bool mode_reading = false;                 // options is the named mode's own reading of argv: run_mode's
+  std::vector<output::CounterGroup> groups;  // with mode_reading: the mode's counters, read with it
 };
 
 FirstPass first_pass(const std::vector<std::string>& args) {
@@ -50,13 +51,14 @@ FirstPass first_pass(const std::vector<std::string>& args) {
   });
   if (mode != nullptr && !names_ssl) {
     try {
-      Options options = scan_arguments(args, command_line_option_specs(*mode, mode->counters(), args));
-      if (options.get("mode") == named) return {std::move(options), true};
+      std::vector<output::CounterGroup> groups = mode->counters();
+      Options options = scan_arguments(args, command_line_option_specs(*mode, groups, args));
+      if (options.get("mode") == named) return {std::move(options), true, std::move(groups)};
     } catch (const UsageError&) {
       // an option this mode does not know: every mode's declarations decide
     }
   }
-  return {every_mode_pass(args), false};
+  return {every_mode_pass(args), false, {}};
 }
 
 output::RenderOptions render_options(const Options& options, const std::string& mode, std::vector<std::string>& notes) {
@@ -118,16 +120,17 @@ Outcome error_outcome(const output::RenderOptions& render, const std::string& me
   return {rendered.text, rendered.exit_code};
 }
 
-// read: argv as this mode reads it, when the first pass did that already.
-Outcome run_mode(const modes::ModeDefinition& mode, const std::vector<std::string>& args, const Options* read,
+// pass: the first pass, when it read argv as this mode does (its options and counters are reused).
+Outcome run_mode(const modes::ModeDefinition& mode, const std::vector<std::string>& args, FirstPass* pass,
                  StartedHook on_started) {
   output::RenderOptions render;
   render.plugin_name = std::string(kCentreonPlugin);
   render.mode_name = std::string(mode.name);
   output::Report report;
   try {
-    std::vector<output::CounterGroup> groups = mode.counters();
-    Options options = read != nullptr ? *read : scan_arguments(args, command_line_option_specs(mode, groups, args));
+    std::vector<output::CounterGroup> groups = pass != nullptr ? std::move(pass->groups) : mode.counters();
+    Options options =
+        pass != nullptr ? std::move(pass->options) : scan_arguments(args, command_line_option_specs(mode, groups, args));
     std::vector<std::string> notes;
     render = render_options(options, std::string(mode.name), notes);
     if (options.flag("help")) return usage_outcome(mode_help(mode));
@@ -199,7 +202,7 @@ Outcome run_check(const std::vector<std::string>& command_line, StartedHook on_s
       args = centreon_arguments(command_line, pass.options);
       pass = first_pass(args);
     }
-    const Options& first = pass.options;
+    const Options& first = pass.options;  // run_mode may take it over: last used before that call
     if (first.flag("version")) return usage_outcome(std::string(kProgramName) + " " + kVersion + "\n");
     std::string plugin = first.get("plugin");
     if (!plugin.empty() && plugin != kCentreonPlugin)
@@ -218,8 +221,8 @@ Outcome run_check(const std::vector<std::string>& command_line, StartedHook on_s
     if (!mode)
       return error_outcome(render, "mode '" + util::sanitize_line(mode_name, 60) +
                                        "' doesn't exist (use --list-mode option to show available modes).");
-    return run_mode(*mode, args, pass.mode_reading && mode->name == first.get("mode") ? &first : nullptr,
-                    on_started);
+    const bool reuse = pass.mode_reading && mode->name == first.get("mode");
+    return run_mode(*mode, args, reuse ? &pass : nullptr, on_started);
   } catch (const UsageError& e) {
     return error_outcome(render, e.message);
   } catch (const std::exception& e) {
