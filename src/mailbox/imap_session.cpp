@@ -11,7 +11,6 @@
 namespace check_mail::transport::imap {
 
 using mailbox::Phase;
-using mailbox::detail::seconds_since;
 
 mailbox::Result run_imap_check(const mailbox::Options& options, const Deadline& deadline) {
   return Session(options, deadline).run();

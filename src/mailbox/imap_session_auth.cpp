@@ -8,7 +8,6 @@
 namespace check_mail::transport::imap {
 
 using mailbox::Phase;
-using mailbox::detail::seconds_since;
 
 void Session::login() {
   phase_ = Phase::login;

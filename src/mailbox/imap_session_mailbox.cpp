@@ -14,7 +14,6 @@ namespace check_mail::transport::imap {
 namespace {
 
 using mailbox::Phase;
-using mailbox::detail::seconds_since;
 
 // Beyond this many messages the mailbox size is not summed from RFC822.SIZE (servers without
 // STATUS=SIZE): the reply would be large and the figure is not worth it.

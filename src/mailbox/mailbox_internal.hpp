@@ -13,10 +13,6 @@
 
 namespace check_mail::transport::mailbox::detail {
 
-inline double seconds_since(Deadline::Clock::time_point start) {
-  return std::chrono::duration<double>(Deadline::Clock::now() - start).count();
-}
-
 // Options that make the check impossible, found before connecting (TransportError config).
 void check_login_options(const Options& options);
 

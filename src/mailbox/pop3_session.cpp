@@ -11,7 +11,6 @@ namespace check_mail::transport::pop3 {
 namespace {
 
 using mailbox::Phase;
-using mailbox::detail::seconds_since;
 
 // TOP n <lines>: the header, plus the first body lines where --use-body puts the token.
 constexpr int kBodyLinesForToken = 5;

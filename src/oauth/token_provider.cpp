@@ -3,6 +3,7 @@
 #include <chrono>
 #include <ctime>
 
+#include "check_mail/net/deadline.hpp"
 #include "check_mail/oauth/client_assertion.hpp"
 #include "check_mail/oauth/token_cache.hpp"
 #include "check_mail/util/digest.hpp"
@@ -12,10 +13,6 @@ namespace check_mail::oauth {
 namespace {
 
 long long now_epoch() { return static_cast<long long>(std::time(nullptr)); }
-
-double seconds_since(std::chrono::steady_clock::time_point start) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-}
 
 std::string grant_name(GrantType type) {
   return type == GrantType::client_credentials ? "client credentials grant" : "refresh token grant";
@@ -121,7 +118,8 @@ ObtainedToken TokenProvider::request(const transport::Deadline& deadline) {
     throw TokenError(what + " answered " + http_status + " with " + problem, false);
   }
   last_token_ = reply->access_token;
-  ObtainedToken token{reply->access_token, seconds_since(start), false, grant_name(grant.type) + " at " + endpoint_};
+  ObtainedToken token{reply->access_token, transport::seconds_since(start), false,
+                      grant_name(grant.type) + " at " + endpoint_};
   if (!settings_.cache_directory.empty()) {
     if (auto until = cache_until(now_epoch(), reply->expires_in)) {
       const util::TokenCache cache = access_token_cache(settings_.cache_directory, cache_identity());

@@ -12,10 +12,6 @@ namespace {
 
 constexpr std::size_t kReadChunk = 16 * 1024;
 
-double seconds_since(Deadline::Clock::time_point start) {
-  return std::chrono::duration<double>(Deadline::Clock::now() - start).count();
-}
-
 }  // namespace
 
 Connection Connection::open(const Endpoint& endpoint, const Deadline& deadline, ConnectTimings& timings,

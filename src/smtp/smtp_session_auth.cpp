@@ -9,10 +9,6 @@ namespace {
 // initial response after an empty 334 instead.
 constexpr std::size_t kMaxCommandLine = 512;
 
-double seconds_since(Deadline::Clock::time_point start) {
-  return std::chrono::duration<double>(Deadline::Clock::now() - start).count();
-}
-
 // What counts as "this mechanism cannot be used here, another may work" (RFC 4954 6): 504
 // unrecognized authentication type (5.5.4), 534 mechanism too weak (5.7.9), 538 encryption
 // required for the mechanism (5.7.11). 535 (credentials invalid) and 454 (temporary) do not.

@@ -30,4 +30,9 @@ private:
   Clock::time_point end_;
 };
 
+// Seconds from `start` to now on the deadline's clock: the phase timings of every protocol.
+inline double seconds_since(Deadline::Clock::time_point start) {
+  return std::chrono::duration<double>(Deadline::Clock::now() - start).count();
+}
+
 }  // namespace check_mail::transport

@@ -17,9 +17,7 @@ using namespace std::chrono_literals;
 // Allowance beyond a deadline for thread wake-ups on a loaded 2-core machine.
 inline constexpr auto kMargin = 300ms;
 
-inline double seconds_since(Clock::time_point start) {
-  return std::chrono::duration<double>(Clock::now() - start).count();
-}
+using transport::seconds_since;  // the deadline's clock, as the sessions time their phases
 
 // Runs f, which must throw TransportError, and returns it.
 inline TransportError expect_error(const std::function<void()>& f) {
