@@ -372,11 +372,13 @@ std::string man_page() {
          "\n" + roff("The program (EL and Debian packages), with a link from /usr/lib/centreon/plugins/check_mail.") +
          "\n";
   if (find_option("statefile-dir"))
-    out += ".TP\n" + bold("$XDG_CACHE_HOME/check_mail/") + ", " + bold("~/.cache/check_mail/") + "\n" +
+    out += ".TP\n" + bold("$XDG_CACHE_HOME/check_mail/") + ", " + bold("~/.cache/check_mail/") + ", " +
+           bold("/tmp/check_mail-UID/") + "\n" +
            roff(
-               "The token cache of the SmarterMail modes (another directory with --statefile-dir): the API "
-               "token and its expiry, mode 0600 in a directory of mode 0700, written atomically; a file "
-               "owned by another user is ignored.") +
+               "The token caches, the first of these the user has (a home of / does not count): the SmarterMail "
+               "API token (another directory with --statefile-dir) and the OAuth access tokens (--oauth-cache-dir), "
+               "each with its expiry, mode 0600 in a directory of mode 0700 owned by the user, written "
+               "atomically; a file or directory owned by another user is not used.") +
            "\n";
   out += ".TP\n" + bold("/usr/share/check_mail/centreon/check_mail.clapi") + "\n" +
          roff("Centreon commands and templates, for centreon -u admin -p PASSWORD -i FILE.") + "\n";

@@ -1,10 +1,6 @@
 #include "check_mail/oauth/token_cache.hpp"
 
-#include <unistd.h>
-
 #include <algorithm>
-#include <cstdlib>
-#include <string_view>
 
 #include "check_mail/oauth/token_endpoint.hpp"
 #include "check_mail/util/digest.hpp"
@@ -15,14 +11,6 @@ std::optional<long long> cache_until(long long now, long long expires_in) {
   if (expires_in <= 1) return std::nullopt;
   const long long margin = std::min(60LL, std::max(1LL, expires_in / 10));
   return now + expires_in - margin;
-}
-
-std::string default_cache_directory() {
-  if (const char* xdg = std::getenv("XDG_CACHE_HOME"); xdg != nullptr && xdg[0] == '/')
-    return std::string(xdg) + "/check_mail";
-  if (const char* home = std::getenv("HOME"); home != nullptr && home[0] == '/' && std::string_view(home) != "/")
-    return std::string(home) + "/.cache/check_mail";
-  return "/tmp/check_mail-" + std::to_string(::geteuid());
 }
 
 util::TokenCache access_token_cache(const std::string& directory, const std::string& identity) {

@@ -123,12 +123,12 @@ std::optional<std::string> write_file_atomically(const std::string& path, const 
 std::string user_cache_directory() {
   const char* xdg = std::getenv("XDG_CACHE_HOME");
   if (xdg && xdg[0] == '/') return std::string(xdg) + "/check_mail";  // relative ones are invalid (XDG spec)
+  auto usable_home = [](const char* home) { return home && home[0] == '/' && std::string_view(home) != "/"; };
   const char* home = std::getenv("HOME");
-  std::string base = home && home[0] == '/' ? home : "";
-  if (base.empty())
-    if (const passwd* entry = ::getpwuid(::geteuid()); entry && entry->pw_dir && entry->pw_dir[0] == '/')
-      base = entry->pw_dir;
-  return base.empty() ? std::string() : base + "/.cache/check_mail";
+  if (!usable_home(home))
+    if (const passwd* entry = ::getpwuid(::geteuid())) home = entry->pw_dir;
+  if (usable_home(home)) return std::string(home) + "/.cache/check_mail";
+  return "/tmp/check_mail-" + std::to_string(::geteuid());
 }
 
 std::optional<std::string> make_private_directory(const std::string& directory) {

@@ -16,10 +16,6 @@ namespace check_mail::oauth {
 // nullopt when the lifetime is unknown or too short to cache.
 [[nodiscard]] std::optional<long long> cache_until(long long now, long long expires_in);
 
-// The default cache directory: $XDG_CACHE_HOME/check_mail, else $HOME/.cache/check_mail, else
-// /tmp/check_mail-<uid>.
-[[nodiscard]] std::string default_cache_directory();
-
 // The cache of one grant's token. directory: where the files live (created 0700 when missing,
 // refused when not private); identity: everything that designates one grant (the file name is
 // its hash, so nothing leaks into directory listings).

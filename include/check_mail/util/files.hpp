@@ -21,8 +21,10 @@ std::optional<std::string> write_file_atomically(const std::string& path, const 
 // killed mid-write leaves nothing behind. Async-signal-safe: the signal handlers call it.
 void remove_unfinished_file() noexcept;
 
-// The user's private cache directory for check_mail: $XDG_CACHE_HOME/check_mail, or
-// ~/.cache/check_mail ($HOME, else the password database). Empty when there is no home.
+// The user's private cache directory for check_mail (the SmarterMail API token, the OAuth access
+// tokens): $XDG_CACHE_HOME/check_mail, or ~/.cache/check_mail ($HOME, else the password
+// database; a home of "/" does not count), else /tmp/check_mail-UID. The caller makes it private
+// or refuses it (make_private_directory): a directory another user planted is never used.
 std::string user_cache_directory();
 
 // Creates directory (and missing parents) with mode 0700, or checks an existing one: a real

@@ -5,6 +5,7 @@
 
 #include "check_mail/modes/mode.hpp"
 #include "check_mail/oauth/token_cache.hpp"
+#include "check_mail/util/files.hpp"
 #include "check_mail/util/secrets.hpp"
 #include "check_mail/util/strings.hpp"
 
@@ -74,8 +75,8 @@ std::vector<cli::OptionSpec> oauth_option_specs(bool both_legs) {
           "Use the refresh token grant with the refresh token on the first line of this file (or "
           "CHECK_MAIL_OAUTH_REFRESH_TOKEN); e.g. Google's https://oauth2.googleapis.com/token."),
       opt("oauth-cache-dir", "DIR",
-          "Directory of the access token cache (private to this user; default $XDG_CACHE_HOME/check_mail or "
-          "~/.cache/check_mail). 'none' disables the cache."),
+          "Directory of the access token cache (private to this user; default $XDG_CACHE_HOME/check_mail, "
+          "~/.cache/check_mail or /tmp/check_mail-UID). 'none' disables the cache."),
   };
 }
 
@@ -136,7 +137,7 @@ std::optional<oauth::TokenSourceSettings> read_oauth_source(const cli::Options& 
   }
 
   const std::string cache = options.get("oauth-cache-dir");
-  s.cache_directory = cache.empty() ? oauth::default_cache_directory() : cache == "none" ? std::string() : cache;
+  s.cache_directory = cache.empty() ? util::user_cache_directory() : cache == "none" ? std::string() : cache;
   return s;
 }
 

@@ -39,8 +39,8 @@ std::vector<cli::OptionSpec> connection_options() {
       {"cafile", "FILE", "CA certificates (PEM) to verify the server with, instead of the system store.", "", {}, "", false, false, section},
       {"http-peer-addr", "ADDRESS", "Connect to this address, keeping --hostname for TLS and the Host header.", "", {}, "", false, false, section},
       {"statefile-dir", "DIR",
-       "Directory of the token cache (by default the private $XDG_CACHE_HOME/check_mail or ~/.cache/check_mail, "
-       "created with mode 0700).",
+       "Directory of the token cache (by default the private $XDG_CACHE_HOME/check_mail, ~/.cache/check_mail or "
+       "/tmp/check_mail-UID, created with mode 0700).",
        "", {}, "", false, false, section},
       {"statefile-suffix", "SUFFIX", "Suffix added to the token cache file name.", "", {}, "", false, false, section},
   };

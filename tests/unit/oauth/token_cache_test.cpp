@@ -1,6 +1,7 @@
 #include "check_mail/oauth/token_cache.hpp"
 
 #include <gtest/gtest.h>
+#include <pwd.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -9,6 +10,7 @@
 #include <fstream>
 
 #include "check_mail/oauth/token_endpoint.hpp"
+#include "check_mail/util/files.hpp"
 #include "support/temp_dir.hpp"
 
 using namespace check_mail::oauth;
@@ -87,15 +89,25 @@ TEST(TokenCache, RefusesASymlinkedDirectoryAndAFileOthersCanRead) {
   EXPECT_FALSE(cache.load(1000));
 }
 
-TEST(TokenCache, DefaultDirectory) {
+TEST(TokenCache, DefaultDirectoryIsTheUsersCacheDirectory) {
   const char* xdg = std::getenv("XDG_CACHE_HOME");
-  const std::string saved_xdg = xdg ? xdg : "";
+  const char* home = std::getenv("HOME");
+  const std::string saved_xdg = xdg ? xdg : "", saved_home = home ? home : "";
   ::setenv("XDG_CACHE_HOME", "/var/cache/x", 1);
-  EXPECT_EQ(default_cache_directory(), "/var/cache/x/check_mail");
+  EXPECT_EQ(check_mail::util::user_cache_directory(), "/var/cache/x/check_mail");
   ::unsetenv("XDG_CACHE_HOME");
   ::setenv("HOME", "/home/nagios", 1);
-  EXPECT_EQ(default_cache_directory(), "/home/nagios/.cache/check_mail");
+  EXPECT_EQ(check_mail::util::user_cache_directory(), "/home/nagios/.cache/check_mail");
+  // No usable $HOME: the password database's home, else a per-user directory in /tmp.
+  const passwd* entry = ::getpwuid(::geteuid());
+  const std::string database_home = entry && entry->pw_dir ? entry->pw_dir : "";
+  const std::string expected = database_home.size() > 1 && database_home[0] == '/'
+                                   ? database_home + "/.cache/check_mail"
+                                   : "/tmp/check_mail-" + std::to_string(::geteuid());
+  ::setenv("HOME", "/", 1);
+  EXPECT_EQ(check_mail::util::user_cache_directory(), expected);
   ::unsetenv("HOME");
-  EXPECT_EQ(default_cache_directory(), "/tmp/check_mail-" + std::to_string(::geteuid()));
+  EXPECT_EQ(check_mail::util::user_cache_directory(), expected);
   if (xdg) ::setenv("XDG_CACHE_HOME", saved_xdg.c_str(), 1);
+  if (home) ::setenv("HOME", saved_home.c_str(), 1);
 }
