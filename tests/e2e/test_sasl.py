@@ -184,9 +184,9 @@ class ChannelBindingProxyTests(PluginAssertions, unittest.TestCase):
         self.addCleanup(server.stop)
         return server
 
-    def proxy(self, server, security, version, **options):
+    def proxy(self, server, security, version, back_version=None, **options):
         proxy = TlsProxy(server.port, self.certs, starttls="smtp" if security == "starttls" else None,
-                         front_version=version, back_version=version, **options).start()
+                         front_version=version, back_version=back_version or version, **options).start()
         self.addCleanup(proxy.stop)
         return proxy
 
@@ -286,6 +286,24 @@ class ChannelBindingProxyTests(PluginAssertions, unittest.TestCase):
                 self.assertExchanges(server, "SCRAM-SHA-256", "y", "server-does-support-channel-binding",
                                      proof_ok=None)
                 self.assertProxied(proxy, TLS13)
+
+    def test_plus_fails_through_a_proxy_with_another_tls_version_on_each_side(self):
+        # Client on TLS 1.3 (tls-exporter), server on TLS 1.2, which cannot produce that binding:
+        # refused at the client-first-message, where SCRAM has no e= (RFC 5802 7), so the status
+        # line has the server's refusal alone. Client on TLS 1.2 (tls-server-end-point of the
+        # proxy's certificate), server on TLS 1.3 (its own certificate's): the bindings differ.
+        cases = ((TLS13, TLS12, "unsupported-channel-binding-type", None, ""),
+                 (TLS12, TLS13, MISMATCH, True, " " + reason("SCRAM-SHA-256-PLUS", MISMATCH)))
+        for front, back, error, proof_ok, shown in cases:
+            front_name, binding = VERSIONS[front]
+            with self.subTest(client=front_name, server=VERSIONS[back][0]):
+                server = self.server("smtp", "starttls", back)
+                proxy = self.proxy(server, "starttls", front, back_version=back)
+                self.check("smtp", "starttls", proxy.port, "scram-sha-256-plus", "CRITICAL",
+                           rf"\(STARTTLS {front_name}, AUTH SCRAM-SHA-256-PLUS as {SCRAM_USER}\): AUTH "
+                           rf"SCRAM-SHA-256-PLUS {PROTOCOLS[0][4]}{shown}$")
+                self.assertExchanges(server, "SCRAM-SHA-256-PLUS", f"p={binding}", error, proof_ok=proof_ok)
+                self.assertEqual(proxy.sessions, [(front_name, VERSIONS[back][0])] * 2, f"errors: {proxy.errors}")
 
     def test_a_proxy_with_the_servers_own_certificate(self):
         # tls-server-end-point binds to the server's certificate only (RFC 5929 4.1): a proxy that
