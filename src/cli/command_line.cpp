@@ -46,9 +46,8 @@ struct FirstPass {
 FirstPass first_pass(const std::vector<std::string>& args) {
   const std::string named = scan_arguments(args, global_option_specs(), UnknownOptions::skip).get("mode");
   const modes::ModeDefinition* mode = named.empty() ? nullptr : find_mode(named);
-  const bool names_ssl = std::any_of(args.begin(), args.end(), [](const std::string& arg) {
-    return arg == "--ssl" || arg.rfind("--ssl=", 0) == 0;
-  });
+  const bool names_ssl = std::any_of(
+      args.begin(), args.end(), [](const std::string& arg) { return arg == "--ssl" || arg.rfind("--ssl=", 0) == 0; });
   if (mode != nullptr && !names_ssl) {
     try {
       std::vector<output::CounterGroup> groups = mode->counters();
@@ -129,8 +128,8 @@ Outcome run_mode(const modes::ModeDefinition& mode, const std::vector<std::strin
   output::Report report;
   try {
     std::vector<output::CounterGroup> groups = pass != nullptr ? std::move(pass->groups) : mode.counters();
-    Options options =
-        pass != nullptr ? std::move(pass->options) : scan_arguments(args, command_line_option_specs(mode, groups, args));
+    Options options = pass != nullptr ? std::move(pass->options)
+                                      : scan_arguments(args, command_line_option_specs(mode, groups, args));
     std::vector<std::string> notes;
     render = render_options(options, std::string(mode.name), notes);
     if (options.flag("help")) return usage_outcome(mode_help(mode));

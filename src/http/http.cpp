@@ -75,9 +75,9 @@ const CurlApi& curl_api() {
     // time its load-time constructor spends initialising itself (documented GnuTLS switch).
     ::setenv("GNUTLS_NO_IMPLICIT_INIT", "1", 0);
     // RTLD_LAZY: libcurl and its thirty-odd libraries bind a function when it is first called,
-    // not all of them at load (docs/building.md has the measurement). It weakens nothing: a library linked with BIND_NOW is bound at load all the same, and the
-    // others' PLT stays writable whichever flag is given (only -z now at their link makes it
-    // read-only).
+    // not all of them at load (docs/building.md has the measurement). It weakens nothing: a
+    // library linked with BIND_NOW is bound at load all the same, and the others' PLT stays
+    // writable whichever flag is given (only -z now at their link makes it read-only).
     for (const char* name : {"libcurl.so.4", "libcurl.so", "libcurl-gnutls.so.4"})
       if ((library = dlopen(name, RTLD_LAZY | RTLD_LOCAL))) break;
     if (!library) throw HttpError(HttpError::Kind::Library, std::string("Cannot load libcurl: ") + dlerror());

@@ -1,6 +1,5 @@
 #pragma once
 // Helpers shared by the IMAP and POP3 sessions (not part of the public interface).
-#include <chrono>
 #include <optional>
 #include <string>
 #include <string_view>

@@ -1,6 +1,5 @@
 #include "check_mail/oauth/token_provider.hpp"
 
-#include <chrono>
 #include <ctime>
 
 #include "check_mail/net/deadline.hpp"
@@ -72,7 +71,7 @@ std::optional<ObtainedToken> TokenProvider::renew(const transport::Deadline& dea
 }
 
 ObtainedToken TokenProvider::request(const transport::Deadline& deadline) {
-  const auto start = std::chrono::steady_clock::now();
+  const auto start = transport::Deadline::Clock::now();
   Grant grant = settings_.grant;
   if (!settings_.client_certificate_file.empty()) {
     try {

@@ -144,7 +144,7 @@ std::optional<std::string> make_private_directory(const std::string& directory) 
 }
 
 std::optional<std::string> private_directory_problem(const std::string& directory) {
-  if (directory.empty()) return std::string("no directory (no home directory to put it in)");
+  if (directory.empty()) return std::string("no directory given");
   struct stat st {};
   if (::lstat(directory.c_str(), &st) != 0) return directory + ": " + std::strerror(errno);
   if (!S_ISDIR(st.st_mode)) return directory + " is not a directory";
